@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { pollOnce, runCtld } from '@slurmscope/ctld';
+import { runAction, setup, stopSignal } from '../run.js';
+
+/** `slurmscope ctld`: the cluster collector on the slurmctld host. */
+export function registerCtld(program: Command): void {
+  program
+    .command('ctld')
+    .description('poll Slurm, serve availability, webjobs and job reports (run once per cluster)')
+    .option(
+      '-c, --config <file>',
+      'ctld config file (else $SLURMSCOPE_CONFIG, else /etc/slurmscope/ctld.yaml, else defaults)',
+    )
+    .option(
+      '--once',
+      'poll Slurm once (commands on PATH, SLURM_CONF from the environment), print Prometheus text, exit',
+    )
+    .action((flags: { config?: string; once?: boolean }) =>
+      runAction('ctld', async () => {
+        const { config, source, log } = setup('ctld', 'ctld', flags.config);
+        if (flags.once) {
+          process.stdout.write(await pollOnce({ config, log }));
+          return;
+        }
+        log.info({ config: source }, 'configuration loaded');
+        await runCtld({ config, log }, stopSignal(log));
+      }),
+    );
+}

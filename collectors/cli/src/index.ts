@@ -1,0 +1,1 @@
+export { runAction, setup, EXIT_FAILURE, EXIT_USAGE } from './run.js';

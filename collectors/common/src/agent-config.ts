@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
+
+/**
+ * The node agent's configuration (`/etc/slurmscope/agent.yaml`). Every key has its default here
+ * and nowhere else; `collectors/cli/sample-agent.yaml` shows them all.
+ */
+export const agentConfigSchema = z.strictObject({
+  /** Sampling interval of the agent's cycle. */
+  interval: duration.prefault('10s'),
+  /** Slurm node name this agent measures; default the short hostname. */
+  node: z.string().min(1).optional(),
+  /** Filesystem root under which /sys and /proc are read (tests use a fixture tree). */
+  root: z.string().min(1).default('/'),
+  /** Directory for the agent's state file (per-job accumulators) and spool. */
+  stateDir: z.string().min(1).default('/var/lib/slurmscope'),
+  log: logSection,
+  /** The /metrics endpoint (always on). */
+  prometheus: z
+    .strictObject({
+      /** Address to bind; the scrape needs it reachable from Prometheus. */
+      listen: listenAddress.default('0.0.0.0:9817'),
+    })
+    .prefault({}),
+  influxdb: influxSection,
+  /** The node report sent to ctld every cycle. Off while `url` is absent. */
+  ctld: z
+    .strictObject({
+      /** ctld's base URL, e.g. "https://ctld.example:9818". */
+      url: z.url().optional(),
+      /** File holding the agents' bearer token; or env SLURMSCOPE_AGENT_TOKEN. */
+      tokenFile: z.string().optional(),
+      /** Timeout of one report; a slow ctld never delays sampling. */
+      timeout: duration.prefault('5s'),
+    })
+    .prefault({}),
+  /** NVIDIA GPUs through nvidia-smi. */
+  gpu: z
+    .strictObject({
+      /** auto: use nvidia-smi when it exists; off: never run it. */
+      mode: z.enum(['auto', 'off']).default('auto'),
+      /** nvidia-smi executable (name on PATH or absolute path). */
+      nvidiaSmi: z.string().min(1).default('nvidia-smi'),
+      /** Longest wait for a reading before the GPU part of a cycle is skipped. */
+      timeout: duration.prefault('5s'),
+    })
+    .prefault({}),
+  /** Where slurmd keeps its spool (batch scripts are read from there for job reports). */
+  slurm: z
+    .strictObject({
+      /** slurmd's SlurmdSpoolDir (%n is replaced by the node name). */
+      spoolDir: z.string().min(1).default('/var/spool/slurmd'),
+    })
+    .prefault({}),
+  /** Lowering the clock of cores that no job holds. */
+  throttle: z
+    .strictObject({
+      /** off: never; node: when no job is on the node; core: every core no job holds. */
+      mode: z.enum(['off', 'node', 'core']).default('off'),
+      /** max_freq: lower scaling_max_freq to the floor; governor: switch to "powersave". */
+      method: z.enum(['max_freq', 'governor']).default('max_freq'),
+      /** How long a core must be free of jobs before it is throttled. */
+      grace: duration.prefault('60s'),
+      /** Floor frequency in kHz; absent = each core's cpuinfo_min_freq. */
+      floorKHz: z.number().int().positive().optional(),
+      /** After a prolog, cores stay untouched until the job's cgroup came and went, or this long. */
+      prologTimeout: duration.prefault('5m'),
+      /** Local socket of the hooks (root-only). */
+      socket: z.string().min(1).default('/run/slurmscope/agent.sock'),
+    })
+    .prefault({}),
+});
+
+/** The agent's validated configuration; durations are in milliseconds. */
+export type AgentConfig = z.output<typeof agentConfigSchema>;

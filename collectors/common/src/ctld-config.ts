@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
+
+/**
+ * ctld's configuration (`/etc/slurmscope/ctld.yaml`), read by `ctld` and `report`. Every key
+ * has its default here and nowhere else; `collectors/cli/sample-ctld.yaml` shows them all.
+ */
+export const ctldConfigSchema = z.strictObject({
+  /** Slurm poll interval: ctld's load on slurmctld is proportional to this alone. */
+  interval: duration.prefault('30s'),
+  /** Cluster name used in the archive and metrics; default Slurm's ClusterName. */
+  cluster: z.string().min(1).optional(),
+  log: logSection,
+  /** The HTTP server: JSON API, portal, /metrics and the agents' node reports. */
+  api: z
+    .strictObject({
+      listen: listenAddress.default('127.0.0.1:9818'),
+      /** TLS certificate and key (PEM files); required when listening beyond loopback. */
+      tlsCertFile: z.string().optional(),
+      tlsKeyFile: z.string().optional(),
+    })
+    .prefault({}),
+  /** How ctld calls Slurm. */
+  slurm: z
+    .strictObject({
+      /** Timeout of each Slurm command. */
+      timeout: duration.prefault('20s'),
+      /** Directory of squeue/sinfo/scontrol; default PATH. */
+      binDir: z.string().optional(),
+    })
+    .prefault({}),
+  /** Who may do what. Tokens come from files (or env), never from the command line. */
+  auth: z
+    .strictObject({
+      /** Bearer token the agents send with node reports; or env SLURMSCOPE_AGENT_TOKEN. */
+      agentTokenFile: z.string().optional(),
+      /** Bearer token that may read every report; or env SLURMSCOPE_ADMIN_TOKEN. */
+      adminTokenFile: z.string().optional(),
+      /** Slurm's jwt_hs256.key, to check users' `scontrol token` JWTs. */
+      jwtKeyFile: z.string().optional(),
+      /** A reverse proxy trusted to name the user in a header. */
+      trustedProxy: z
+        .strictObject({ addresses: z.array(z.string()).default([]), header: z.string().default('X-Remote-User') })
+        .prefault({}),
+    })
+    .prefault({}),
+  influxdb: influxSection,
+  /** Mail to users about poorly used jobs. Off while `host` is absent. */
+  smtp: z
+    .strictObject({
+      host: z.string().optional(),
+      port: z.number().int().min(1).max(65535).default(25),
+      from: z.string().default('slurmscope@localhost'),
+      user: z.string().optional(),
+      /** File holding the SMTP password; or env SLURMSCOPE_SMTP_PASSWORD. */
+      passwordFile: z.string().optional(),
+      /** Domain appended to a Slurm user name to form the address. */
+      userDomain: z.string().default('localhost'),
+    })
+    .prefault({}),
+  /** The job report archive. */
+  reports: z
+    .strictObject({
+      dir: z.string().min(1).default('/var/lib/slurmscope/reports'),
+    })
+    .prefault({}),
+  /** Carbon footprint. */
+  co2: z
+    .strictObject({
+      /** Power usage effectiveness of the data centre (facility energy / IT energy). */
+      pue: z.number().min(1).default(1.0),
+      /** Constant carbon intensity in gCO2e/kWh, used when no time series is configured. */
+      intensity: z.number().nonnegative().default(300),
+      /** direct: combustion only; lifecycle: including construction and fuel supply. */
+      basis: z.enum(['direct', 'lifecycle']).default('lifecycle'),
+      /** Per-node power not seen by RAPL/GPUs (PSU, fans, network), in watts, measured at the wall. */
+      nodeOverheadWatts: z.number().nonnegative().default(0),
+    })
+    .prefault({}),
+});
+
+/** ctld's validated configuration; durations are in milliseconds. */
+export type CtldConfig = z.output<typeof ctldConfigSchema>;

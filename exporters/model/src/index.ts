@@ -1,0 +1,3 @@
+export * from './sample.js';
+export * from './sink.js';
+export * from './logger.js';
