@@ -67,7 +67,11 @@ function readYaml(file: string): unknown {
   if (first) {
     const pos = first.linePos?.[0];
     const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-    throw new ConfigError(file, '', `invalid YAML: ${where}${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    throw new ConfigError(
+      file,
+      '',
+      `invalid YAML: ${where}${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
   }
   const value: unknown = doc.toJS();
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
