@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './exec.js';
 export * from './log.js';
 export * from './secret.js';
+export * from './node-report.js';
