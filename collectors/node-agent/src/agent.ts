@@ -1,5 +1,17 @@
-import type { AgentConfig } from '@slurmscope/common';
-import type { Logger } from '@slurmscope/model';
+import { join } from 'node:path';
+import { cpuUsage } from 'node:process';
+import { readSecret, type AgentConfig } from '@slurmscope/common';
+import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
+import { MetricsServer, PrometheusExporter, renderText } from '@slurmscope/prometheus';
+import { InfluxSink } from '@slurmscope/influxdb';
+import { readBootId } from './collectors/index.js';
+import { CtldReporter } from './ctld-reporter.js';
+import { monitorSource, onceSource, type GpuSource } from './gpu-source.js';
+import { AGENT_FAMILIES } from './metrics.js';
+import { Sampler, type Cycle } from './sampler.js';
+import { emptyState, loadState, saveState } from './state.js';
+import { readBatchScript } from './batch-script.js';
+import { findExecutable } from './which.js';
 
 /** What one agent process needs besides its config. Flags from the command line win over the file. */
 export interface AgentOptions {
@@ -13,15 +25,178 @@ export interface AgentOptions {
   readonly nvidiaSmi: string | undefined;
 }
 
-/** Takes one sample and returns the Prometheus text exposition; writes no state. */
+const FAMILIES = Object.values(AGENT_FAMILIES);
+
+/** Takes one sample and returns the Prometheus text exposition; reads no state and writes none. */
 export async function sampleOnce(opts: AgentOptions): Promise<string> {
-  opts.log.debug({ root: opts.root, node: opts.node }, 'agent --once: not implemented yet');
-  return '';
+  const gpu = await gpuSource(opts, 'once');
+  const sampler = new Sampler({
+    root: opts.root,
+    node: opts.node,
+    log: opts.log,
+    gpu,
+    stateDir: opts.config.stateDir,
+    state: emptyState(opts.node, readBootId(opts.root)),
+  });
+  const cycle = sampler.sample(Date.now());
+  await gpu?.stop();
+  return renderText({ timestampMs: cycle.data.nowMs, families: cycle.families }, FAMILIES);
 }
 
-/** Runs the agent until `signal` aborts, then restores what it changed and flushes its outputs. */
+/**
+ * Runs the agent until `signal` aborts: a cycle every `interval` (sample → /metrics, InfluxDB,
+ * ctld, state file), then flushes the outputs and saves the state. Outputs never block sampling.
+ */
 export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<void> {
-  opts.log.info({ node: opts.node, root: opts.root }, 'agent started');
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  opts.log.info({}, 'agent stopped');
+  const { config, log, node } = opts;
+  const stateFile = join(config.stateDir, `agent-${node}.json`);
+  const bootId = readBootId(opts.root);
+  const saved = await loadState(stateFile, node, log);
+  const state = saved && saved.bootId === bootId ? saved : emptyState(node, bootId);
+  if (saved && saved.bootId !== bootId)
+    log.info({ stateFile }, 'new boot since the state was saved: counters start from the kernel values');
+  else if (saved)
+    log.info({ stateFile, jobs: Object.keys(saved.jobs).length }, 'state restored: per-job counters continue');
+
+  const gpu = await gpuSource(opts, 'daemon');
+  const sampler = new Sampler({ root: opts.root, node, log, gpu, stateDir: config.stateDir, state });
+  let latest: Snapshot | undefined;
+  const extra: Array<() => MetricFamily[]> = [];
+
+  const influx = await openInflux(config, log);
+  if (influx) extra.push(() => influx.metrics());
+  const reporter = config.ctld.url
+    ? new CtldReporter({
+        url: config.ctld.url,
+        token: readSecret({ file: config.ctld.tokenFile, envVar: 'SLURMSCOPE_AGENT_TOKEN', key: 'ctld.tokenFile' }),
+        timeoutMs: config.ctld.timeout,
+        log: log.child({ output: 'ctld' }),
+      })
+    : undefined;
+
+  const exporter = new PrometheusExporter({ families: FAMILIES, read: () => latest, sources: extra, log });
+  const server = new MetricsServer({
+    listen: config.prometheus.listen,
+    exporter,
+    log,
+    title: `slurmscope agent on ${node}`,
+  });
+  const bound = await server.start();
+  log.info(
+    {
+      listen: `${bound.host}:${bound.port}`,
+      interval: config.interval,
+      influxdb: config.influxdb.url ?? 'off',
+      ctld: config.ctld.url ?? 'off',
+    },
+    'agent started',
+  );
+
+  const cycle = async (): Promise<void> => {
+    const t0 = performance.now();
+    const cpu0 = cpuUsage();
+    const c = sampler.sample(Date.now());
+    latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
+    if (influx) await influx.export(latest);
+    if (reporter) void reporter.send(await withScripts(c, opts, reporter.scriptsKnown, log));
+    try {
+      await saveState(stateFile, state);
+    } catch (err) {
+      sampler.errors.inc({ collector: 'state' });
+      log.error({ stateFile, err: (err as Error).message }, 'cannot save the agent state');
+    }
+  };
+
+  await runEvery(config.interval, signal, cycle, log);
+
+  log.info({}, 'agent stopping: flushing outputs and saving state');
+  await Promise.allSettled([gpu?.stop(), influx?.shutdown(), server.close()]);
+  await saveState(stateFile, state).catch((err: Error) =>
+    log.error({ stateFile, err: err.message }, 'cannot save the agent state'),
+  );
+  log.info({}, 'agent stopped');
+}
+
+/** Calls `fn` now and then every `intervalMs` (aligned to the start, never overlapping) until aborted. */
+async function runEvery(intervalMs: number, signal: AbortSignal, fn: () => Promise<void>, log: Logger): Promise<void> {
+  let next = Date.now();
+  while (!signal.aborted) {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'sampling cycle failed');
+    }
+    next += intervalMs;
+    const wait = next - Date.now();
+    if (wait < 0) next = Date.now(); // a cycle overran: skip the missed ticks rather than bunch them
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, wait));
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+}
+
+function cycleFamilies(node: string, t0: number, cpu0: NodeJS.CpuUsage): MetricFamily[] {
+  const cpu = cpuUsage(cpu0);
+  return [
+    { ...AGENT_FAMILIES.cycleSeconds, samples: [{ labels: { node }, value: (performance.now() - t0) / 1000 }] },
+    { ...AGENT_FAMILIES.cycleCpuSeconds, samples: [{ labels: { node }, value: (cpu.user + cpu.system) / 1e6 }] },
+  ];
+}
+
+async function withScripts(
+  c: Cycle,
+  opts: AgentOptions,
+  known: ReadonlySet<string>,
+  log: Logger,
+): ReturnType<typeof Promise.resolve<Cycle['report']>> {
+  const jobs = await Promise.all(
+    c.report.jobs.map(async (job) => {
+      if (known.has(job.jobid)) return job;
+      try {
+        const script = await readBatchScript({
+          root: opts.root,
+          spoolDir: opts.config.slurm.spoolDir,
+          node: opts.node,
+          jobid: job.jobid,
+        });
+        return script === undefined ? job : { ...job, script };
+      } catch (err) {
+        log.warn({ jobid: job.jobid, err: (err as Error).message }, 'cannot read the batch script');
+        return job;
+      }
+    }),
+  );
+  return { ...c.report, jobs };
+}
+
+async function gpuSource(opts: AgentOptions, mode: 'once' | 'daemon'): Promise<GpuSource | undefined> {
+  if (opts.nvidiaSmi === undefined) return undefined;
+  const command = findExecutable(opts.nvidiaSmi);
+  if (command === undefined) {
+    opts.log.debug({ nvidiaSmi: opts.nvidiaSmi }, 'nvidia-smi not found: no GPUs on this node');
+    return undefined;
+  }
+  const { timeout } = opts.config.gpu;
+  const log = opts.log.child({ collector: 'gpu' });
+  return mode === 'once'
+    ? onceSource({ command, timeoutMs: timeout, log })
+    : monitorSource({ command, intervalMs: opts.config.interval, timeoutMs: timeout, log });
+}
+
+async function openInflux(config: AgentConfig, log: Logger): Promise<InfluxSink | undefined> {
+  const c = config.influxdb;
+  if (!c.url) return undefined;
+  return InfluxSink.open({
+    url: c.url,
+    token: readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', key: 'influxdb.tokenFile' }),
+    org: c.org,
+    bucket: c.bucket,
+    batchSize: c.batchSize,
+    flushIntervalMs: c.flushInterval,
+    timeoutMs: c.timeout,
+    spoolDir: c.spoolDir ?? join(config.stateDir, 'spool'),
+    spoolMaxBytes: c.spoolMaxBytes,
+    log: log.child({ output: 'influxdb' }),
+  });
 }

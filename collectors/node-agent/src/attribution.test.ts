@@ -45,7 +45,13 @@ test('a GPU goes whole to its job, split among sharers, to rest when no job hold
 });
 
 test('no RAPL and no GPU: nothing measured', () => {
-  const a = attributeEnergy({ seconds: 10, cpus: 4, cpuEnergyJoules: undefined, jobCpuSeconds: new Map([['1', 3]]), gpus: [] });
+  const a = attributeEnergy({
+    seconds: 10,
+    cpus: 4,
+    cpuEnergyJoules: undefined,
+    jobCpuSeconds: new Map([['1', 3]]),
+    gpus: [],
+  });
   assert.equal(a.measured, false);
   assert.equal(a.totalJoules, 0);
 });
@@ -67,18 +73,25 @@ test('CPU time above capacity (sampling skew) never hands out more than was meas
 
 test('conservation: jobs + rest = measured total, for many random intervals', () => {
   let seed = 42;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 500; i++) {
     const cpus = 1 + Math.floor(rnd() * 128);
     const seconds = 0.5 + rnd() * 20;
     const jobCpuSeconds = new Map<string, number>();
     const nJobs = Math.floor(rnd() * 20);
-    for (let j = 0; j < nJobs; j++) jobCpuSeconds.set(String(1000 + j), rnd() * seconds * (cpus / Math.max(1, nJobs)) * 1.2);
+    for (let j = 0; j < nJobs; j++)
+      jobCpuSeconds.set(String(1000 + j), rnd() * seconds * (cpus / Math.max(1, nJobs)) * 1.2);
     const gpus = Array.from({ length: Math.floor(rnd() * 9) }, () => ({
       energyJoules: rnd() * 700 * seconds,
       jobs: nJobs && rnd() < 0.8 ? [String(1000 + Math.floor(rnd() * nJobs))] : [],
     }));
-    const input: AttributionInput = { seconds, cpus, cpuEnergyJoules: rnd() < 0.9 ? rnd() * 400 * seconds : undefined, jobCpuSeconds, gpus };
+    const input: AttributionInput = {
+      seconds,
+      cpus,
+      cpuEnergyJoules: rnd() < 0.9 ? rnd() * 400 * seconds : undefined,
+      jobCpuSeconds,
+      gpus,
+    };
     const a = attributeEnergy(input);
     const expected = (input.cpuEnergyJoules ?? 0) + gpus.reduce((s, g) => s + g.energyJoules, 0);
     assert.ok(Math.abs(sum(a) - expected) <= 1e-9 * Math.max(1, expected), `case ${i}: ${sum(a)} vs ${expected}`);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '@slurmscope/model';
 
 /** A monotonic counter kept across wrap-around and restarts: the last raw reading and the total. */
-const counterState = z.object({ lastRaw: z.number(), total: z.number() });
+const counterState = z.object({ raw: z.number(), total: z.number() });
 
 /** Per-job accumulators that the kernel does not keep for us. */
 const jobState = z.object({
@@ -13,6 +13,8 @@ const jobState = z.object({
   gpuSeconds: z.number(),
   /** Whether any source measured energy for this job (else energy is absent, not 0). */
   energyMeasured: z.boolean(),
+  /** The job's cgroup CPU seconds at `sampleMs`, to continue utilization and attribution after a restart. */
+  lastCpuSeconds: z.number(),
 });
 
 const stateSchema = z.object({
@@ -20,11 +22,14 @@ const stateSchema = z.object({
   node: z.string(),
   /** Kernel boot id: counters restart at boot, so a new boot id means a new baseline. */
   bootId: z.string().optional(),
-  savedAtMs: z.number(),
+  /** Time of the sample the `last*` readings belong to (0 = none yet). */
+  sampleMs: z.number(),
   rapl: z.record(z.string(), counterState),
   jobs: z.record(z.string(), jobState),
   /** Energy of the node that went to no job (idle capacity and non-job work). */
   restJoules: z.number(),
+  /** Measured node energy (RAPL package+DRAM + GPU estimate). */
+  nodeJoules: z.number(),
   /** GPU energy estimate per GPU index, accumulated. */
   gpuJoules: z.record(z.string(), z.number()),
 });
@@ -35,7 +40,7 @@ export type JobAccumulators = z.infer<typeof jobState>;
 
 /** A fresh state for `node`. */
 export function emptyState(node: string, bootId: string | undefined): AgentState {
-  return { version: 1, node, bootId, savedAtMs: 0, rapl: {}, jobs: {}, restJoules: 0, gpuJoules: {} };
+  return { version: 1, node, bootId, sampleMs: 0, rapl: {}, jobs: {}, restJoules: 0, nodeJoules: 0, gpuJoules: {} };
 }
 
 /**
@@ -54,7 +59,9 @@ export async function loadState(file: string, node: string, log: Logger): Promis
   try {
     const parsed = stateSchema.safeParse(JSON.parse(text));
     if (parsed.success && parsed.data.node === node) return parsed.data;
-    problem = parsed.success ? `it belongs to node "${parsed.data.node}"` : (parsed.error.issues[0]?.message ?? 'invalid');
+    problem = parsed.success
+      ? `it belongs to node "${parsed.data.node}"`
+      : (parsed.error.issues[0]?.message ?? 'invalid');
   } catch (err) {
     problem = (err as Error).message;
   }

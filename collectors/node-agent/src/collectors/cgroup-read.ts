@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import { isNotFound } from '@slurmscope/common';
+import {
+  parseCpuList,
+  parseFlatKeyed,
+  parseInteger,
+  parseMemoryMax,
+  parsePidList,
+  parseV1Limit,
+  requireKey,
+} from '../parse/cgroup.js';
+import type { JobCgroup } from './cgroup.js';
+import { listDir, readOptional, readText } from './fs.js';
+
+/**
+ * Reading one job's usage from its cgroup, at JOB level only: the hierarchy is cumulative, so the
+ * job folder already counts every step and task (never add the steps again). v1 memory.stat's
+ * `total_*` lines are the hierarchical ones; its plain lines cover the folder's own tasks only.
+ */
+
+/** A job's memory, in bytes. */
+export interface JobMemory {
+  /** usage − inactive file cache (the working set, what `docker stats`/cAdvisor call usage). */
+  readonly usedBytes: number;
+  /** Anonymous memory (v1 `total_rss`, v2 `anon`). */
+  readonly rssBytes: number;
+  /** Limit; absent when unlimited. */
+  readonly limitBytes?: number;
+  /** High-water mark of usage; absent where the kernel has no such file (v2 before 5.19). */
+  readonly peakBytes?: number;
+}
+
+/** One job's reading. */
+export interface JobReading {
+  readonly jobid: string;
+  readonly uid?: number;
+  /** Cumulative CPU seconds of all the job's processes (monotonic for the job's life). */
+  readonly cpuSeconds: number;
+  /** CPUs of the job's cpuset, sorted; empty when the node has no cpuset for the job. */
+  readonly cpus: number[];
+  /** Absent when the node has no Slurm memory cgroup (v1 without the memory controller). */
+  readonly memory?: JobMemory;
+  /** PIDs of the job's steps and tasks; only when asked for (`pids: true`). */
+  readonly pids?: number[];
+}
+
+/** The outcome of reading one job: a reading, a job that ended meanwhile, or an error. */
+export type JobReadResult =
+  | { readonly kind: 'ok'; readonly reading: JobReading }
+  | { readonly kind: 'vanished'; readonly jobid: string }
+  | { readonly kind: 'error'; readonly jobid: string; readonly error: Error };
+
+/** Options of a job read. */
+export interface ReadJobOptions {
+  /** Also collect the job's PIDs (a few more directory reads; needed for GPU mapping). */
+  readonly pids?: boolean;
+}
+
+/** Reads one job; ENOENT (the job ended between listing and reading) gives `vanished`. */
+export function readJob(job: JobCgroup, opts: ReadJobOptions = {}): JobReadResult {
+  try {
+    const reading: JobReading = {
+      jobid: job.jobid,
+      ...(job.uid === undefined ? {} : { uid: job.uid }),
+      cpuSeconds: job.version === 2 ? readCpuV2(job.cpuDir) : readCpuV1(job.cpuDir),
+      cpus: job.cpusetDir === undefined ? [] : readCpus(job),
+      ...(job.memoryDir === undefined ? {} : { memory: readMemory(job.version, job.memoryDir) }),
+      ...(opts.pids ? { pids: readPids(job.cpuDir) } : {}),
+    };
+    return { kind: 'ok', reading };
+  } catch (err) {
+    if (isNotFound(err)) return { kind: 'vanished', jobid: job.jobid };
+    return { kind: 'error', jobid: job.jobid, error: err instanceof Error ? err : new Error(String(err)) };
+  }
+}
+
+/** The readings of many jobs, with the vanished and failed ones apart. */
+export interface JobReadings {
+  readonly readings: JobReading[];
+  readonly vanished: string[];
+  readonly errors: { readonly jobid: string; readonly error: Error }[];
+}
+
+/** Reads every job; one broken job never stops the others. */
+export function readJobs(jobs: readonly JobCgroup[], opts: ReadJobOptions = {}): JobReadings {
+  const out: JobReadings = { readings: [], vanished: [], errors: [] };
+  for (const job of jobs) {
+    const r = readJob(job, opts);
+    if (r.kind === 'ok') out.readings.push(r.reading);
+    else if (r.kind === 'vanished') out.vanished.push(r.jobid);
+    else out.errors.push({ jobid: r.jobid, error: r.error });
+  }
+  return out;
+}
+
+function readCpuV1(dir: string): number {
+  const path = join(dir, 'cpuacct.usage');
+  return parseInteger(readText(path), path) / 1e9;
+}
+
+function readCpuV2(dir: string): number {
+  const path = join(dir, 'cpu.stat');
+  return requireKey(parseFlatKeyed(readText(path), path), 'usage_usec', path) / 1e6;
+}
+
+function readCpus(job: JobCgroup): number[] {
+  const path = join(job.cpusetDir as string, job.version === 2 ? 'cpuset.cpus.effective' : 'cpuset.cpus');
+  // v2: the file exists only where the cpuset controller is enabled for the job.
+  const text = job.version === 2 ? readOptional(path) : readText(path);
+  return text === undefined ? [] : parseCpuList(text, path);
+}
+
+function readMemory(version: 1 | 2, dir: string): JobMemory {
+  const statPath = join(dir, 'memory.stat');
+  const stat = parseFlatKeyed(readText(statPath), statPath);
+  if (version === 1) {
+    const usagePath = join(dir, 'memory.usage_in_bytes');
+    const limitPath = join(dir, 'memory.limit_in_bytes');
+    const peakPath = join(dir, 'memory.max_usage_in_bytes');
+    const usage = parseInteger(readText(usagePath), usagePath);
+    const limit = parseV1Limit(readText(limitPath), limitPath);
+    return {
+      usedBytes: Math.max(0, usage - requireKey(stat, 'total_inactive_file', statPath)),
+      rssBytes: requireKey(stat, 'total_rss', statPath),
+      ...(limit === undefined ? {} : { limitBytes: limit }),
+      peakBytes: parseInteger(readText(peakPath), peakPath),
+    };
+  }
+  const currentPath = join(dir, 'memory.current');
+  const maxPath = join(dir, 'memory.max');
+  const peakPath = join(dir, 'memory.peak');
+  const current = parseInteger(readText(currentPath), currentPath);
+  const limit = parseMemoryMax(readText(maxPath), maxPath);
+  const peakText = readOptional(peakPath);
+  return {
+    usedBytes: Math.max(0, current - requireKey(stat, 'inactive_file', statPath)),
+    rssBytes: requireKey(stat, 'anon', statPath),
+    ...(limit === undefined ? {} : { limitBytes: limit }),
+    ...(peakText === undefined ? {} : { peakBytes: parseInteger(peakText, peakPath) }),
+  };
+}
+
+// Deepest folder walked below a job: v1 step_N then task_N; v2 step_N, user, task_N.
+const MAX_DEPTH = 3;
+
+/** PIDs of every step and task folder below the job folder (job level is empty on both versions). */
+function readPids(jobDir: string): number[] {
+  const pids = new Set<number>();
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = listDir(dir) ?? [];
+      if (depth > 0) {
+        const path = join(dir, 'cgroup.procs');
+        for (const p of parsePidList(readText(path), path)) pids.add(p);
+      }
+    } catch (err) {
+      // A step that ends while we walk it is normal; the job itself is checked by the other reads.
+      if (depth > 0 && isNotFound(err)) return;
+      throw err;
+    }
+    if (depth === MAX_DEPTH) return;
+    for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name), depth + 1);
+  };
+  walk(jobDir, 0);
+  return [...pids].sort((a, b) => a - b);
+}

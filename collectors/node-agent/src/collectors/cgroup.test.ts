@@ -1,0 +1,120 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ParseError } from '@slurmscope/common';
+import { detectCgroupVersion, discoverJobs } from './cgroup.js';
+import { readJob, readJobs } from './cgroup-read.js';
+
+const testdata = (name: string): string => fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url));
+const V1 = testdata('root-v1');
+const V2 = testdata('root-v2');
+
+describe('cgroup version', () => {
+  test('v1 tree (hybrid, with an empty unified mount)', () => assert.equal(detectCgroupVersion(V1), 1));
+  test('v2 tree', () => assert.equal(detectCgroupVersion(V2), 2));
+  test('no cgroup fs', () => assert.equal(detectCgroupVersion(testdata('root-rapl-amd')), undefined));
+});
+
+describe('discovery', () => {
+  const cases: [string, string, string, string[], number[]][] = [
+    ['v1 node-named tree wins', V1, 'n1', ['42', '43'], [1000, 1001]],
+    ['v1 plain tree when no slurm_<node>', V1, 'other', ['77'], [1000]],
+    ['v2 node-named scope wins', V2, 'n1', ['200'], []],
+    ['v2 plain scope', V2, 'other', ['100', '101'], []],
+  ];
+  for (const [name, root, node, jobids, uids] of cases) {
+    test(name, () => {
+      const d = discoverJobs({ root, node });
+      assert.deepEqual(d.jobs.map((j) => j.jobid).sort(), jobids);
+      assert.deepEqual(d.jobs.flatMap((j) => (j.uid === undefined ? [] : [j.uid])).sort(), uids);
+    });
+  }
+  test('SLUID folders are reported apart, not as job ids', () => {
+    const d = discoverJobs({ root: V2, node: 'other' });
+    assert.deepEqual(d.sluids, ['s1A2B3C4D5E6F7']);
+    assert.ok(!d.jobs.some((j) => j.jobid.startsWith('s')));
+  });
+  test('no cgroup tree: nothing, no error', () => {
+    const d = discoverJobs({ root: testdata('root-rapl-amd'), node: 'n1' });
+    assert.deepEqual(d, { jobs: [], sluids: [] });
+  });
+});
+
+describe('readings', () => {
+  test('v1 job 42 at job level (total_* lines, never summing steps)', () => {
+    const job = discoverJobs({ root: V1, node: 'n1' }).jobs.find((j) => j.jobid === '42');
+    assert.ok(job);
+    const r = readJob(job, { pids: true });
+    assert.equal(r.kind, 'ok');
+    assert.deepEqual(r.kind === 'ok' && r.reading, {
+      jobid: '42',
+      uid: 1000,
+      cpuSeconds: 73.418200511,
+      cpus: [0, 1],
+      memory: { usedBytes: 151900160 - 40960000, rssBytes: 98304000, limitBytes: 1048576000, peakBytes: 188416000 },
+      pids: [2201, 2207, 2215, 2216],
+    });
+  });
+  test('v1 unlimited sentinel omits the limit', () => {
+    const { readings } = readJobs(discoverJobs({ root: V1, node: 'n1' }).jobs);
+    const j43 = readings.find((r) => r.jobid === '43');
+    assert.equal(j43?.memory?.limitBytes, undefined);
+    assert.equal(j43?.cpus.join(), '1');
+    assert.equal(j43?.pids, undefined, 'pids only when asked');
+  });
+  test('v2 job 100: usage_usec, effective cpuset, memory.current − inactive_file, peak', () => {
+    const { readings, errors, vanished } = readJobs(discoverJobs({ root: V2, node: 'other' }).jobs, { pids: true });
+    assert.deepEqual([errors.length, vanished.length], [0, 0]);
+    const j = readings.find((r) => r.jobid === '100');
+    assert.deepEqual(j, {
+      jobid: '100',
+      cpuSeconds: 8.28394,
+      cpus: [0, 1, 2, 3, 8, 10, 11],
+      memory: { usedBytes: 734003200 - 167772160, rssBytes: 402653184, limitBytes: 4294967296, peakBytes: 1073741824 },
+      pids: [5090, 5095, 5101, 5110, 5120, 5130, 5131],
+    });
+  });
+  test('v2 "max" limit and a kernel without memory.peak: both omitted', () => {
+    const { readings } = readJobs(discoverJobs({ root: V2, node: 'other' }).jobs);
+    const j = readings.find((r) => r.jobid === '101');
+    assert.deepEqual(j?.memory, { usedBytes: 20971520 - 4194304, rssBytes: 8388608 });
+  });
+  test('a job that vanished between listing and reading', () => {
+    const job = { jobid: '9', version: 2 as const, cpuDir: join(V2, 'nope'), memoryDir: join(V2, 'nope') };
+    assert.deepEqual(readJob(job), { kind: 'vanished', jobid: '9' });
+  });
+});
+
+describe('malformed files: only that job is skipped', () => {
+  const cases: [string, string, string, string][] = [
+    ['truncated cpu.stat', 'job_100/cpu.stat', 'usage_usec\n', 'cpu.stat'],
+    ['garbage memory.stat', 'job_100/memory.stat', 'anon 1\ngarbage here\n', 'memory.stat'],
+    ['memory.stat without inactive_file', 'job_100/memory.stat', 'anon 1\n', 'memory.stat'],
+    ['bad cpuset', 'job_100/cpuset.cpus.effective', '0-x\n', 'cpuset.cpus.effective'],
+    ['bad memory.max', 'job_100/memory.max', 'lots\n', 'memory.max'],
+  ];
+  for (const [name, file, content, inPath] of cases) {
+    test(name, () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'cg-'));
+      try {
+        cpSync(V2, tmp, { recursive: true });
+        writeFileSync(join(tmp, 'sys/fs/cgroup/system.slice/slurmstepd.scope', file), content);
+        const r = readJobs(discoverJobs({ root: tmp, node: 'other' }).jobs);
+        assert.deepEqual(
+          r.readings.map((x) => x.jobid),
+          ['101'],
+        );
+        assert.equal(r.errors.length, 1);
+        const err = r.errors[0]?.error;
+        assert.ok(err instanceof ParseError);
+        assert.ok(err.source.endsWith(inPath), err.source);
+        assert.ok(err.source.includes('job_100'));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
+});

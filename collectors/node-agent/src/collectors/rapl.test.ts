@@ -1,0 +1,96 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ParseError } from '@slurmscope/common';
+import { discoverRapl, readBootId, readRapl, readRaplZones } from './rapl.js';
+
+const testdata = (name: string): string => fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url));
+
+function withCopy(name: string, fn: (root: string) => void): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'rapl-'));
+  try {
+    cpSync(testdata(name), tmp, { recursive: true, verbatimSymlinks: true });
+    fn(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe('RAPL zones', () => {
+  test('Intel: packages, subzones as parent/child, psys; mmio skipped', () => {
+    const { zones, errors } = readRaplZones(testdata('root-rapl-intel'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      zones.map((z) => [z.id, z.name, z.kind]),
+      [
+        ['intel-rapl:0', 'package-0', 'package'],
+        ['intel-rapl:0:0', 'package-0/core', 'core'],
+        ['intel-rapl:0:1', 'package-0/uncore', 'uncore'],
+        ['intel-rapl:0:2', 'package-0/dram', 'dram'],
+        ['intel-rapl:1', 'package-1', 'package'],
+        ['intel-rapl:1:0', 'package-1/core', 'core'],
+        ['intel-rapl:1:1', 'package-1/dram', 'dram'],
+        ['intel-rapl:2', 'psys', 'psys'],
+      ],
+    );
+    const dram = zones.find((z) => z.name === 'package-0/dram');
+    assert.equal(dram?.joules, 25637.716842);
+    assert.equal(dram?.maxJoules, 65712.999613);
+    assert.equal(dram?.energyUj, 25637716842);
+  });
+  test('AMD: packages and cores, no dram', () => {
+    const { zones, errors } = readRaplZones(testdata('root-rapl-amd'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      zones.map((z) => z.name),
+      ['package-0', 'package-0/core', 'package-1', 'package-1/core'],
+    );
+    assert.ok(!zones.some((z) => z.kind === 'dram'));
+  });
+  test('no powercap folder: no zones, no error', () =>
+    assert.deepEqual(readRaplZones(testdata('root-v1')), { zones: [], errors: [] }));
+  test('a second link to the same zone is counted once', () =>
+    withCopy('root-rapl-intel', (root) => {
+      symlinkSync(
+        '../../devices/virtual/powercap/intel-rapl/intel-rapl:0/intel-rapl:0:2',
+        join(root, 'sys/class/powercap/intel-rapl:9'),
+      );
+      assert.equal(discoverRapl(root).zones.filter((z) => z.name === 'package-0/dram').length, 1);
+    }));
+  test('boot id', () => assert.equal(readBootId(testdata('root-rapl-intel')), '6f1c2a8e-3d41-4f5b-9a7e-0c2d4e6f8a10'));
+});
+
+describe('malformed zone files: that zone fails, the others go on', () => {
+  const cases: [string, string, string][] = [
+    ['truncated energy_uj', 'intel-rapl:1/energy_uj', ''],
+    ['garbage energy_uj', 'intel-rapl:1/energy_uj', 'N/A\n'],
+    ['energy above the range', 'intel-rapl:1/energy_uj', '362143328850\n'],
+  ];
+  for (const [name, file, content] of cases) {
+    test(name, () =>
+      withCopy('root-rapl-intel', (root) => {
+        const found = discoverRapl(root);
+        writeFileSync(join(root, 'sys/devices/virtual/powercap/intel-rapl', file), content);
+        const r = readRapl(found.zones);
+        assert.equal(r.zones.length, 7);
+        assert.ok(!r.zones.some((z) => z.name === 'package-1'));
+        assert.equal(r.errors.length, 1);
+        assert.ok(r.errors[0] instanceof ParseError);
+        assert.match((r.errors[0] as ParseError).source, /intel-rapl:1\/energy_uj$/);
+      }),
+    );
+  }
+  test('bad max_energy_range_uj fails discovery of that zone only', () =>
+    withCopy('root-rapl-amd', (root) => {
+      writeFileSync(join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:1/max_energy_range_uj'), 'x\n');
+      const r = discoverRapl(root);
+      assert.deepEqual(
+        r.zones.map((z) => z.name),
+        ['package-0', 'package-0/core', 'package-1/core'],
+      );
+      assert.equal(r.errors.length, 1);
+    }));
+});

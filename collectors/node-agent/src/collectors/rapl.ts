@@ -1,0 +1,121 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { ParseError } from '@slurmscope/common';
+import { parseInteger } from '../parse/cgroup.js';
+import { raplKind, type RaplKind } from '../parse/rapl.js';
+import { listDir, readOptional, readText } from './fs.js';
+
+/**
+ * RAPL energy counters from the powercap class (kernel Documentation/power/powercap/powercap.rst).
+ * `sys/class/powercap` lists every zone as a link: packages (`intel-rapl:0`) and their subzones
+ * (`intel-rapl:0:0`) alike, all pointing into `sys/devices/virtual/powercap/intel-rapl/…`, where a
+ * subzone is a folder inside its package. Zones are resolved and counted once. `intel-rapl-mmio:*`
+ * repeats the package counter through MMIO on some CPUs and is skipped. AMD (kernel ≥ 5.8) uses the
+ * same `intel-rapl` names but has no dram zone. No powercap folder: no zones, not an error.
+ */
+
+/** A RAPL zone's fixed facts (they do not change while the machine runs). */
+export interface RaplZoneInfo {
+  /** The zone's folder name, e.g. "intel-rapl:0:1". */
+  readonly id: string;
+  /** The label: the `name` file, a subzone as "parent/child" (e.g. "package-0/dram"). */
+  readonly name: string;
+  readonly kind: RaplKind;
+  /** Resolved folder of the zone. */
+  readonly path: string;
+  /** `max_energy_range_uj`: the counter wraps to 0 after this many µJ. */
+  readonly maxEnergyRangeUj: number;
+}
+
+/** One reading of a zone. */
+export interface RaplZone extends RaplZoneInfo {
+  /** Raw `energy_uj` (wraps; feed it to `advanceCounter` with `maxEnergyRangeUj`). */
+  readonly energyUj: number;
+  /** energy_uj in joules (raw, wrapping). */
+  readonly joules: number;
+  /** max_energy_range_uj in joules. */
+  readonly maxJoules: number;
+}
+
+/** Zones read, and the zones that failed (each with the path in its message). */
+export interface RaplReadings {
+  readonly zones: RaplZone[];
+  readonly errors: Error[];
+}
+
+const ZONE_LINK = /^intel-rapl:\d+(?::\d+)*$/;
+
+/** Finds every RAPL zone under `root` once (run at start; the set is fixed while the machine runs). */
+export function discoverRapl(root: string): { zones: RaplZoneInfo[]; errors: Error[] } {
+  const classDir = join(root, 'sys/class/powercap');
+  const zones: RaplZoneInfo[] = [];
+  const errors: Error[] = [];
+  const seen = new Set<string>();
+  const entries = (listDir(classDir) ?? []).filter((e) => ZONE_LINK.test(e.name));
+  entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  for (const e of entries) {
+    try {
+      const path = realpathSync(join(classDir, e.name));
+      if (seen.has(path)) continue;
+      seen.add(path);
+      zones.push(zoneInfo(path));
+    } catch (err) {
+      errors.push(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return { zones, errors };
+}
+
+function readName(dir: string): string {
+  const path = join(dir, 'name');
+  const name = readText(path).trim();
+  if (name === '') throw new ParseError(path, 'empty zone name');
+  return name;
+}
+
+function zoneInfo(path: string): RaplZoneInfo {
+  const own = readName(path);
+  const parentDir = dirname(path);
+  // A subzone's folder sits in its package's folder (intel-rapl:0/intel-rapl:0:0).
+  const isSub = ZONE_LINK.test(basename(parentDir));
+  const maxPath = join(path, 'max_energy_range_uj');
+  const maxEnergyRangeUj = parseInteger(readText(maxPath), maxPath);
+  if (maxEnergyRangeUj <= 0) throw new ParseError(maxPath, 'range must be positive', String(maxEnergyRangeUj));
+  return {
+    id: basename(path),
+    name: isSub ? `${readName(parentDir)}/${own}` : own,
+    kind: raplKind(own),
+    path,
+    maxEnergyRangeUj,
+  };
+}
+
+/** Reads the counters of known zones; a zone that fails is reported and the others go on. */
+export function readRapl(zones: readonly RaplZoneInfo[]): RaplReadings {
+  const out: RaplReadings = { zones: [], errors: [] };
+  for (const z of zones) {
+    const path = join(z.path, 'energy_uj');
+    try {
+      const energyUj = parseInteger(readText(path), path);
+      if (energyUj < 0 || energyUj > z.maxEnergyRangeUj) {
+        throw new ParseError(path, `outside 0..max_energy_range_uj (${z.maxEnergyRangeUj})`, String(energyUj));
+      }
+      out.zones.push({ ...z, energyUj, joules: energyUj / 1e6, maxJoules: z.maxEnergyRangeUj / 1e6 });
+    } catch (err) {
+      out.errors.push(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return out;
+}
+
+/** Discovers and reads in one call (convenience for `--once`; the daemon caches `discoverRapl`). */
+export function readRaplZones(root: string): RaplReadings {
+  const found = discoverRapl(root);
+  const read = readRapl(found.zones);
+  return { zones: read.zones, errors: [...found.errors, ...read.errors] };
+}
+
+/** The kernel's boot id (`proc/sys/kernel/random/boot_id`): a new value means counters restarted. */
+export function readBootId(root: string): string | undefined {
+  return readOptional(join(root, 'proc/sys/kernel/random/boot_id'))?.trim();
+}

@@ -1,0 +1,66 @@
+import { queryComputeAppsOnce, queryGpusOnce, NvidiaSmiMonitor } from './collectors/index.js';
+import type { ComputeApp, GpuReading } from './collectors/index.js';
+import type { Logger } from '@slurmscope/model';
+
+/** Where a cycle gets its GPU readings: the long-lived monitor (daemon) or one query (--once). */
+export interface GpuSource {
+  /** The latest GPU block; undefined when there is none or it is stale. */
+  gpus(): readonly GpuReading[] | undefined;
+  /** The latest compute-apps list; undefined when unknown. */
+  apps(): readonly ComputeApp[] | undefined;
+  /** Errors since the last call (garbage, hangs, restarts). */
+  takeErrors(): number;
+  stop(): Promise<void>;
+}
+
+/** The daemon's source: one nvidia-smi child in loop mode; never awaited by the cycle. */
+export function monitorSource(opts: {
+  command: string;
+  intervalMs: number;
+  timeoutMs: number;
+  log: Logger;
+}): GpuSource {
+  const monitor = new NvidiaSmiMonitor({
+    command: opts.command,
+    intervalMs: opts.intervalMs,
+    staleMs: Math.max(opts.timeoutMs, 2 * opts.intervalMs),
+    appsIntervalMs: opts.intervalMs,
+    appsTimeoutMs: opts.timeoutMs,
+    logger: opts.log,
+  });
+  monitor.start();
+  return {
+    gpus: () => monitor.latest()?.value,
+    apps: () => monitor.latestApps()?.value,
+    takeErrors: () => monitor.takeErrors(),
+    stop: () => monitor.stop(),
+  };
+}
+
+/** `--once`: both queries run once, each with a timeout; a failure is one counted error. */
+export async function onceSource(opts: { command: string; timeoutMs: number; log: Logger }): Promise<GpuSource> {
+  let errors = 0;
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      errors++;
+      opts.log.warn({ command: opts.command, err: (err as Error).message }, `nvidia-smi ${what} failed`);
+      return undefined;
+    }
+  };
+  const gpus = await attempt('GPU query', () => queryGpusOnce(opts.command, opts.timeoutMs));
+  const apps = gpus?.length
+    ? await attempt('compute-apps query', () => queryComputeAppsOnce(opts.command, opts.timeoutMs))
+    : [];
+  return {
+    gpus: () => gpus,
+    apps: () => apps,
+    takeErrors: () => {
+      const n = errors;
+      errors = 0;
+      return n;
+    },
+    stop: async () => {},
+  };
+}

@@ -1,0 +1,101 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ParseError } from '@slurmscope/common';
+import {
+  parseCpuList,
+  parseFlatKeyed,
+  parseInteger,
+  parseJobDirName,
+  parseMemoryMax,
+  parsePidList,
+  parseUidDirName,
+  parseV1Limit,
+  requireKey,
+} from './cgroup.js';
+
+const SRC = '/x/file';
+
+describe('parseCpuList', () => {
+  const ok: [string, string, number[]][] = [
+    ['ranges and singles', '0-3,8,10-11\n', [0, 1, 2, 3, 8, 10, 11]],
+    ['single cpu', '5\n', [5]],
+    ['empty cpuset', '\n', []],
+    ['unsorted overlapping', '8,0-2,1', [0, 1, 2, 8]],
+  ];
+  for (const [name, text, want] of ok) test(name, () => assert.deepEqual(parseCpuList(text, SRC), want));
+  const bad: [string, string][] = [
+    ['letters', 'a-b'],
+    ['reversed range', '3-1'],
+    ['trailing comma', '0-3,'],
+    ['negative', '-1'],
+    ['truncated range', '0-'],
+  ];
+  for (const [name, text] of bad) {
+    test(`malformed: ${name}`, () =>
+      assert.throws(
+        () => parseCpuList(text, SRC),
+        (e: unknown) => e instanceof ParseError && e.source === SRC,
+      ));
+  }
+});
+
+describe('parseFlatKeyed', () => {
+  test('real v1 memory.stat lines, including the 2^63-ish limit', () => {
+    const m = parseFlatKeyed('cache 9314304\nrss 4124672\nhierarchical_memory_limit 9223372036854771712\n', SRC);
+    assert.equal(m.get('rss'), 4124672);
+    assert.ok((m.get('hierarchical_memory_limit') as number) > 2 ** 62);
+  });
+  test('v2 cpu.stat with dotted key', () => {
+    const m = parseFlatKeyed('usage_usec 8283940\ncore_sched.force_idle_usec 0\n', SRC);
+    assert.equal(requireKey(m, 'usage_usec', SRC), 8283940);
+  });
+  const bad: [string, string, string][] = [
+    ['truncated line (no value)', 'usage_usec 12\nuser_usec\n', 'user_usec'],
+    ['non-numeric value', 'anon 12kB\n', 'anon 12kB'],
+    ['two spaces', 'anon  12\n', 'anon  12'],
+    ['binary garbage', '\u0000\u0001\n', '\u0000\u0001'],
+  ];
+  for (const [name, text, excerpt] of bad) {
+    test(`malformed: ${name}`, () =>
+      assert.throws(
+        () => parseFlatKeyed(text, SRC),
+        (e: unknown) => e instanceof ParseError && e.source === SRC && e.excerpt === excerpt,
+      ));
+  }
+  test('missing key names the key', () =>
+    assert.throws(() => requireKey(new Map(), 'total_rss', SRC), /missing key "total_rss"/));
+});
+
+describe('single values', () => {
+  test('parseInteger trims the newline', () => assert.equal(parseInteger('73418200511\n', SRC), 73418200511));
+  test('parseInteger rejects empty (truncated file)', () => assert.throws(() => parseInteger('', SRC), ParseError));
+  test('parseInteger rejects a float', () => assert.throws(() => parseInteger('1.5\n', SRC), ParseError));
+  test('memory.max "max" is unlimited', () => assert.equal(parseMemoryMax('max\n', SRC), undefined));
+  test('memory.max bytes', () => assert.equal(parseMemoryMax('4294967296\n', SRC), 4294967296));
+  test('memory.max garbage', () => assert.throws(() => parseMemoryMax('unlimited\n', SRC), ParseError));
+  test('v1 sentinel (4 KiB pages) is unlimited', () =>
+    assert.equal(parseV1Limit('9223372036854771712\n', SRC), undefined));
+  test('v1 sentinel (64 KiB pages) is unlimited', () =>
+    assert.equal(parseV1Limit('9223372036854710272\n', SRC), undefined));
+  test('v1 real limit', () => assert.equal(parseV1Limit('1048576000\n', SRC), 1048576000));
+});
+
+describe('parsePidList', () => {
+  test('pids one per line', () => assert.deepEqual(parsePidList('2201\n2207\n', SRC), [2201, 2207]));
+  test('empty (job level)', () => assert.deepEqual(parsePidList('', SRC), []));
+  test('malformed: text', () => assert.throws(() => parsePidList('2201\nabc\n', SRC), ParseError));
+});
+
+describe('directory names', () => {
+  const cases: [string, ReturnType<typeof parseJobDirName>][] = [
+    ['job_42', { kind: 'jobid', jobid: '42' }],
+    ['job_s1A2B3C4D5E6F7', { kind: 'sluid', sluid: 's1A2B3C4D5E6F7' }],
+    ['step_batch', undefined],
+    ['job_', undefined],
+    ['job_1.2', undefined],
+    ['uid_1000', undefined],
+  ];
+  for (const [name, want] of cases) test(name, () => assert.deepEqual(parseJobDirName(name), want));
+  test('uid_1000', () => assert.equal(parseUidDirName('uid_1000'), 1000));
+  test('uid_x', () => assert.equal(parseUidDirName('uid_x'), undefined));
+});

@@ -1,0 +1,49 @@
+/**
+ * Pure helpers for RAPL (powercap) energy counters: zone kinds and a wrap-safe monotonic total.
+ * Kernel: Documentation/power/powercap/powercap.rst; `energy_uj` counts up to
+ * `max_energy_range_uj` and then restarts from 0.
+ */
+
+/** What a RAPL zone measures, from its `name` file. */
+export type RaplKind = 'package' | 'dram' | 'core' | 'uncore' | 'psys' | 'other';
+
+const PACKAGE_NAME = /^package-\d+$/;
+
+/** Classifies a zone by its `name` ("package-0", "dram", "core", "uncore", "psys"). */
+export function raplKind(name: string): RaplKind {
+  if (PACKAGE_NAME.test(name)) return 'package';
+  if (name === 'dram' || name === 'core' || name === 'uncore' || name === 'psys') return name;
+  return 'other';
+}
+
+/**
+ * One counter's persisted state: the last raw reading and the accumulated monotonic total, both in
+ * the counter's own unit (µJ for RAPL). Plain numbers, so it survives JSON round trips.
+ */
+export interface CounterState {
+  readonly raw: number;
+  readonly total: number;
+}
+
+/** The result of one step of a monotonic counter. */
+export interface CounterStep {
+  readonly state: CounterState;
+  /** Increase since the previous reading (0 on the first reading). */
+  readonly delta: number;
+  /** True when the raw counter went backwards and was taken as a wrap-around. */
+  readonly wrapped: boolean;
+}
+
+/**
+ * Advances a monotonic total by a new raw reading of a counter that wraps at `maxRange`.
+ * Without previous state the total starts at the raw value (so it equals the kernel counter until
+ * its first wrap, as node_exporter shows it). A raw value below the previous one is a wrap:
+ * delta = maxRange − previous + raw. A counter reset by a reboot looks the same, so the caller must
+ * drop the state when the boot id changes (see `readBootId`).
+ */
+export function advanceCounter(prev: CounterState | undefined, raw: number, maxRange: number): CounterStep {
+  if (prev === undefined) return { state: { raw, total: raw }, delta: 0, wrapped: false };
+  const wrapped = raw < prev.raw;
+  const delta = wrapped ? Math.max(0, maxRange - prev.raw) + raw : raw - prev.raw;
+  return { state: { raw, total: prev.total + delta }, delta, wrapped };
+}
