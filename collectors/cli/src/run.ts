@@ -6,9 +6,14 @@ import type { Logger } from '@slurmscope/model';
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
+/** Bad arguments on the command line: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 /**
  * Runs a subcommand body, turning errors into one clear line on stderr and an exit code:
- * ConfigError → 2, anything else → 1. Never prints a stack trace for expected errors.
+ * ConfigError and UsageError → 2, anything else → 1. Never prints a stack trace for expected errors.
  */
 export async function runAction(name: string, body: () => Promise<void>): Promise<void> {
   try {
@@ -16,6 +21,10 @@ export async function runAction(name: string, body: () => Promise<void>): Promis
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`slurmscope ${name}: config error: ${err.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`slurmscope ${name}: ${err.message} (see slurmscope ${name} --help)\n`);
       process.exit(EXIT_USAGE);
     }
     process.stderr.write(`slurmscope ${name}: ${errorMessage(err)}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runAction, setup } from '../run.js';
+import { runAction, setup, UsageError } from '../run.js';
 
 /** `slurmscope hook prolog|epilog`: Slurm's Prolog/Epilog, talking to the local agent. */
 export function registerHook(program: Command): void {
@@ -18,7 +18,8 @@ export function registerHook(program: Command): void {
     )
     .action((which: string, flags: { config?: string; root?: string }) =>
       runAction('hook', async () => {
-        if (which !== 'prolog' && which !== 'epilog') throw new Error(`unknown hook "${which}" (prolog or epilog)`);
+        if (which !== 'prolog' && which !== 'epilog')
+          throw new UsageError(`unknown hook "${which}" (prolog or epilog)`);
         const { log } = setup('agent', `hook-${which}`, flags.config);
         log.debug({ job: process.env.SLURM_JOB_ID }, `${which}: nothing to do yet`);
       }),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runAction, setup } from '../run.js';
+import { runAction, setup, UsageError } from '../run.js';
 
 interface ReportFlags {
   config?: string;
@@ -24,7 +24,7 @@ export function registerReport(program: Command): void {
         const { config } = setup('ctld', 'report', flags.config);
         const want = flags.compare ? 2 : 1;
         if (jobids.length !== want) {
-          throw new Error(flags.compare ? '--compare needs exactly two job ids' : 'give exactly one job id');
+          throw new UsageError(flags.compare ? '--compare needs exactly two job ids' : 'give exactly one job id');
         }
         throw new Error(`no report archive at ${config.reports.dir} yet (job reports come with ctld)`);
       }),
