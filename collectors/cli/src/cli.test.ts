@@ -109,7 +109,7 @@ test('agent daemon: serves /metrics, reaches the second sample, saves its state 
   const config = join(dir, 'agent.yaml');
   writeFileSync(
     config,
-    `interval: 300ms\nstateDir: ${dir}/state\nprometheus:\n  listen: 127.0.0.1:${port}\ngpu:\n  mode: "off"\n`,
+    `interval: 300ms\nstateDir: ${dir}/state\nprometheus:\n  listen: 127.0.0.1:${port}\ngpu:\n  mode: "off"\nthrottle:\n  socket: ${dir}/agent.sock\n`,
   );
   const child = spawn(
     process.execPath,

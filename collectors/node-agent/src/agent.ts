@@ -12,6 +12,8 @@ import { Sampler, type Cycle } from './sampler.js';
 import { emptyState, loadState, saveState } from './state.js';
 import { readBatchScript } from './batch-script.js';
 import { findExecutable } from './which.js';
+import { Throttler, calibrationPath, loadCalibration, throttleStatePath } from './throttle/index.js';
+import { startHookServer } from './hooks/index.js';
 
 /** What one agent process needs besides its config. Flags from the command line win over the file. */
 export interface AgentOptions {
@@ -74,6 +76,20 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       })
     : undefined;
 
+  const throttler = await startThrottler(opts);
+  extra.push(() => throttler.metrics());
+  const hooks = await startHookServer({
+    socketPath: config.throttle.socket,
+    handler: throttler,
+    log: log.child({ part: 'hooks' }),
+  }).catch((err: Error) => {
+    log.error(
+      { socket: config.throttle.socket, err: err.message },
+      'cannot open the hook socket: prolog/epilog hooks will act on their own',
+    );
+    return undefined;
+  });
+
   const exporter = new PrometheusExporter({ families: FAMILIES, read: () => latest, sources: extra, log });
   const server = new MetricsServer({
     listen: config.prometheus.listen,
@@ -96,6 +112,11 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     const t0 = performance.now();
     const cpu0 = cpuUsage();
     const c = sampler.sample(Date.now());
+    throttler.update({
+      heldCpus: c.heldCpus,
+      jobIds: c.data.readings.map((r) => r.jobid),
+      allHeld: c.data.readings.some((r) => r.cpus.length === 0),
+    });
     latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
     if (influx) await influx.export(latest);
     if (reporter) void reporter.send(await withScripts(c, opts, reporter.scriptsKnown, log));
@@ -109,12 +130,37 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
 
   await runEvery(config.interval, signal, cycle, log);
 
-  log.info({}, 'agent stopping: flushing outputs and saving state');
+  log.info({}, 'agent stopping: restoring throttled cores, flushing outputs, saving state');
+  await hooks?.close();
+  const restored = throttler.restoreAll();
+  if (restored.failed.length > 0) log.error({ cpus: restored.failed }, 'could not restore every throttled core');
   await Promise.allSettled([gpu?.stop(), influx?.shutdown(), server.close()]);
   await saveState(stateFile, state).catch((err: Error) =>
     log.error({ stateFile, err: err.message }, 'cannot save the agent state'),
   );
   log.info({}, 'agent stopped');
+}
+
+/** The throttler, with the calibration when one was saved, after restoring what a crashed run left throttled. */
+async function startThrottler(opts: AgentOptions): Promise<Throttler> {
+  const { config, log, node } = opts;
+  const calibration = loadCalibration(calibrationPath(config.stateDir));
+  const throttler = new Throttler({
+    root: opts.root,
+    node,
+    mode: config.throttle.mode,
+    method: config.throttle.method,
+    graceMs: config.throttle.grace,
+    ...(config.throttle.floorKHz === undefined ? {} : { floorKHz: config.throttle.floorKHz }),
+    prologTimeoutMs: config.throttle.prologTimeout,
+    stateFile: throttleStatePath(config.stateDir, node),
+    log: log.child({ part: 'throttle' }),
+    ...(calibration ? { wattsPerCoreSaved: calibration.wattsPerCoreSaved } : {}),
+  });
+  const recovered = throttler.recoverFromState();
+  if (recovered.restored.length > 0)
+    log.warn({ cpus: recovered.restored }, 'restored cores a previous run left throttled');
+  return throttler;
 }
 
 /** Calls `fn` now and then every `intervalMs` (aligned to the start, never overlapping) until aborted. */

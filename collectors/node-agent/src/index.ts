@@ -4,3 +4,6 @@ export * from './attribution.js';
 export * from './sampler.js';
 export * from './state.js';
 export * from './metrics.js';
+export * from './throttle/index.js';
+export * from './hooks/index.js';
+export * from './calibration.js';

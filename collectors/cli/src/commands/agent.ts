@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { runAgent, sampleOnce } from '@slurmscope/node-agent';
-import { runAction, setup, stopSignal } from '../run.js';
+import { calibrateNode, runAgent, sampleOnce } from '@slurmscope/node-agent';
+import { parseDuration } from '@slurmscope/common';
+import { runAction, setup, stopSignal, UsageError } from '../run.js';
 
 interface AgentFlags {
   config?: string;
@@ -9,6 +10,8 @@ interface AgentFlags {
   root?: string;
   node?: string;
   nvidiaSmi?: string;
+  calibrate?: boolean;
+  calibrateFor: string;
 }
 
 /** `slurmscope agent`: the node agent (daemon, or one sample with --once). */
@@ -24,6 +27,11 @@ export function registerAgent(program: Command): void {
     .option('--root <dir>', 'read /sys and /proc under this directory (default: config "root", "/")')
     .option('--node <name>', 'Slurm node name to measure (default: config "node", else the short hostname)')
     .option('--nvidia-smi <path>', 'nvidia-smi executable (default: config "gpu.nvidiaSmi")')
+    .option(
+      '--calibrate',
+      'measure idle RAPL power at full clock and at the throttle floor (drained node, agent stopped), save it, exit',
+    )
+    .option('--calibrate-for <duration>', 'length of each calibration measurement', '30s')
     .action((flags: AgentFlags) =>
       runAction('agent', async () => {
         const { config, source, log } = setup('agent', 'agent', flags.config);
@@ -35,6 +43,18 @@ export function registerAgent(program: Command): void {
           nvidiaSmi:
             config.gpu.mode === 'off' && !flags.nvidiaSmi ? undefined : (flags.nvidiaSmi ?? config.gpu.nvidiaSmi),
         };
+        if (flags.once && flags.calibrate) throw new UsageError('--once and --calibrate exclude each other');
+        if (flags.calibrate) {
+          let durationMs: number;
+          try {
+            durationMs = parseDuration(flags.calibrateFor);
+          } catch (err) {
+            throw new UsageError(`--calibrate-for: ${(err as Error).message}`);
+          }
+          const c = await calibrateNode({ config, root: opts.root, node: opts.node, log, durationMs });
+          process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+          return;
+        }
         if (flags.once) {
           process.stdout.write(await sampleOnce(opts));
           return;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runHook } from '@slurmscope/node-agent';
 import { runAction, setup, UsageError } from '../run.js';
 
 /** `slurmscope hook prolog|epilog`: Slurm's Prolog/Epilog, talking to the local agent. */
@@ -14,14 +15,21 @@ export function registerHook(program: Command): void {
     .option('--root <dir>', 'filesystem root for /sys (default: config "root", "/")')
     .addHelpText(
       'after',
-      "\nThe job is read from Slurm's environment (SLURM_JOB_ID, SLURMD_NODENAME, ...).\nA hook never fails a job because the agent is missing: it exits 0 unless its config is bad.",
+      [
+        '',
+        "The job is read from Slurm's environment (SLURM_JOB_ID, SLURMD_NODENAME, ...). In slurm.conf:",
+        '  Prolog=/usr/local/sbin/slurmscope-prolog   (a script: exec slurmscope hook prolog --config ...)',
+        '  Epilog=/usr/local/sbin/slurmscope-epilog',
+        'The prolog returns within 1 s. When the agent is down, the prolog restores the clocks itself',
+        'and the epilog does nothing: a hook never fails or slows a job (exit 0 unless its config is bad).',
+      ].join('\n'),
     )
     .action((which: string, flags: { config?: string; root?: string }) =>
       runAction('hook', async () => {
+        const { config, log } = setup('agent', `hook-${which}`, flags.config);
         if (which !== 'prolog' && which !== 'epilog')
           throw new UsageError(`unknown hook "${which}" (prolog or epilog)`);
-        const { log } = setup('agent', `hook-${which}`, flags.config);
-        log.debug({ job: process.env.SLURM_JOB_ID }, `${which}: nothing to do yet`);
+        process.exitCode = await runHook(which, { config, root: flags.root ?? config.root, env: process.env, log });
       }),
     );
 }
