@@ -1,5 +1,8 @@
 import type { CtldConfig } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
+import { renderText } from '@slurmscope/prometheus';
+import { availabilityFamilies } from './availability.js';
+import { SlurmPoller, pollerFamilies } from './slurm/index.js';
 
 /** What one ctld process needs besides its config. */
 export interface CtldOptions {
@@ -7,10 +10,26 @@ export interface CtldOptions {
   readonly log: Logger;
 }
 
-/** Polls Slurm once and returns the Prometheus text exposition. */
+/**
+ * `ctld --once`: polls Slurm once (commands on PATH or `slurm.binDir`, SLURM_CONF from the
+ * environment) and returns the Prometheus text of availability and the poll's own health.
+ * A Slurm that does not answer is an error naming the command.
+ */
 export async function pollOnce(opts: CtldOptions): Promise<string> {
-  opts.log.debug({}, 'ctld --once: not implemented yet');
-  return '';
+  const poller = new SlurmPoller({
+    timeoutMs: opts.config.slurm.timeout,
+    log: opts.log,
+    ...(opts.config.slurm.binDir === undefined ? {} : { binDir: opts.config.slurm.binDir }),
+    useWorker: false,
+  });
+  try {
+    const state = await poller.poll();
+    if (!state.result) throw new Error(`Slurm poll failed: ${state.error ?? 'no result'}`);
+    const families = [...availabilityFamilies(state.result.availability), ...pollerFamilies(poller)];
+    return await renderText({ timestampMs: Date.now(), families }, families);
+  } finally {
+    await poller.close();
+  }
 }
 
 /** Runs ctld until `signal` aborts. */

@@ -1,1 +1,4 @@
 export * from './ctld.js';
+export * from './slurm/index.js';
+export * from './availability.js';
+export * from './webjobs.js';

@@ -1,0 +1,86 @@
+import { ParseError } from '@slurmscope/common';
+import { expandHostlist } from '../hostlist.js';
+import type { JobInfo } from '../types.js';
+import {
+  arrayField,
+  detectSlurmVersion,
+  isObject,
+  num,
+  parseJsonObject,
+  states,
+  str,
+  type JsonVersion,
+} from './json.js';
+import { gpusFromTres, parseTres } from './units.js';
+
+const MEBI = 1024 * 1024;
+
+/** The jobs of one JSON document, with the release it came from. */
+export interface ParsedJobs {
+  readonly version: JsonVersion;
+  readonly jobs: JobInfo[];
+}
+
+/**
+ * Parses jobs from `squeue --json` or slurmrestd's `/jobs` of any supported release; keeps only
+ * the states in `keep` (default RUNNING and COMPLETING: what availability and webjobs need).
+ */
+export function parseJobsJson(
+  text: string,
+  source = 'jobs json',
+  keep: ReadonlySet<string> = new Set(['RUNNING', 'COMPLETING']),
+): ParsedJobs {
+  const doc = parseJsonObject(text, source);
+  const version = detectSlurmVersion(doc, source);
+  const jobs: JobInfo[] = [];
+  arrayField(doc, 'jobs', source).forEach((j, i) => {
+    const job = parseJob(j, `${source}: jobs[${i}]`);
+    if (keep.has(job.state)) jobs.push(job);
+  });
+  return { version, jobs };
+}
+
+function parseJob(j: unknown, source: string): JobInfo {
+  if (!isObject(j)) throw new ParseError(source, 'job is not an object');
+  const id = num(j['job_id']);
+  if (id === undefined) throw new ParseError(source, 'job without "job_id"');
+  const jobid = String(id);
+  // 22.05/23.02: "job_state": "RUNNING"; 23.11+: ["RUNNING", "COMPLETING", ...flags].
+  const stateWords = states(j['job_state']);
+  const state = stateWords.includes('COMPLETING') ? 'COMPLETING' : (stateWords[0] ?? 'UNKNOWN');
+  const arrayJob = num(j['array_job_id']);
+  const arrayTask = num(j['array_task_id']);
+  const hetJob = num(j['het_job_id']);
+  const hetOffset = num(j['het_job_offset']);
+  const isArray = arrayJob !== undefined && arrayJob > 0 && arrayTask !== undefined && arrayTask !== Infinity;
+  const isHet = hetJob !== undefined && hetJob > 0 && hetOffset !== undefined;
+  const nodes = expandHostlist(str(j['nodes']), source);
+  const tres = parseTres(str(j['tres_alloc_str']));
+  const gpu = gpusFromTres(tres);
+  const perNode = num(j['memory_per_node']);
+  const cpus = num(j['cpus']) ?? tres.get('cpu') ?? 0;
+  const memory = tres.get('mem') ?? (perNode === undefined ? 0 : perNode * MEBI * Math.max(1, nodes.length));
+  const start = num(j['start_time']);
+  const limitMin = num(j['time_limit']);
+  const uid = num(j['user_id']);
+  const qos = str(j['qos']);
+  return {
+    jobid,
+    displayId: isArray ? `${arrayJob}_${arrayTask}` : isHet ? `${hetJob}+${hetOffset}` : jobid,
+    ...(isArray ? { arrayJobId: String(arrayJob), arrayTaskId: String(arrayTask) } : {}),
+    ...(isHet ? { hetJobId: String(hetJob), hetJobOffset: hetOffset } : {}),
+    user: str(j['user_name']),
+    ...(uid === undefined ? {} : { uid }),
+    account: str(j['account']),
+    partition: str(j['partition']),
+    ...(qos === '' ? {} : { qos }),
+    state,
+    nodes,
+    cpus,
+    memoryBytes: memory,
+    gpus: gpu.total,
+    gpusByType: gpu.byType,
+    ...(start === undefined || start === 0 || start === Infinity ? {} : { startTimeMs: start * 1000 }),
+    ...(limitMin === undefined || limitMin === Infinity ? {} : { timeLimitSeconds: limitMin * 60 }),
+  };
+}

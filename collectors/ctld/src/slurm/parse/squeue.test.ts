@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SQUEUE_FIELDS, parseSqueue, squeueRunningArgs } from './squeue.js';
+import { slurmFixture } from './fixtures.js';
+
+const MiB = 1024 * 1024;
+
+test('squeueRunningArgs: running and completing only, every field unpadded with a separator', () => {
+  const args = squeueRunningArgs();
+  assert.deepEqual(args.slice(0, 4), ['-h', '-t', 'RUNNING,COMPLETING', '-O']);
+  assert.equal(args[4]?.split(',').length, SQUEUE_FIELDS.length);
+  assert.match(args[4] ?? '', /^JobID:0\|,ArrayJobID:0\|/);
+});
+
+test('parseSqueue: real 22.05 output (array, het, two-node and GPU jobs)', () => {
+  const jobs = parseSqueue(slurmFixture('22.05/squeue-running.txt'));
+  assert.equal(jobs.length, 6);
+  const byId = new Map(jobs.map((j) => [j.jobid, j]));
+  const two = byId.get('1');
+  assert.deepEqual(two?.nodes, ['c2', 'c3']);
+  assert.equal(two?.cpus, 2);
+  assert.equal(two?.memoryBytes, 1000 * MiB);
+  assert.equal(two?.timeLimitSeconds, 3600);
+  assert.equal(two?.startTimeMs, new Date('2026-11-25T03:10:04').getTime());
+  assert.equal(two?.state, 'RUNNING');
+  assert.equal(two?.uid, 0);
+  assert.equal(byId.get('4')?.displayId, '4+0');
+  assert.equal(byId.get('5')?.displayId, '4+1');
+  assert.equal(byId.get('8')?.displayId, '3_1');
+  assert.equal(byId.get('3')?.displayId, '3_2', 'the last array task keeps the array id as its job id');
+  // tres-alloc lacks gres/gpu here (AccountingStorageTRES without it): tres-per-node gives it.
+  assert.equal(byId.get('2')?.gpus, 1);
+  assert.deepEqual(byId.get('2')?.gpusByType, { tesla: 1 });
+  assert.equal(byId.get('8')?.timeLimitSeconds, 86400);
+  assert.equal(byId.get('8')?.account, '');
+});
+
+const GOOD =
+  '7|7|N/A|N/A|N/A|alice|1001|phys|gpu|normal|CG|1|g1|8|8|4G|cpu=8,mem=4G,node=1,gres/gpu=2,gres/gpu:h100=2|N/A|N/A|N/A|2025-01-01T00:00:00|UNLIMITED|';
+
+test('parseSqueue: completing job with TRES GPUs and unlimited time', () => {
+  const [j] = parseSqueue(`${GOOD}\n\n`);
+  assert.equal(j?.state, 'COMPLETING');
+  assert.equal(j?.gpus, 2);
+  assert.deepEqual(j?.gpusByType, { h100: 2 });
+  assert.equal(j?.timeLimitSeconds, undefined);
+  assert.equal(j?.qos, 'normal');
+});
+
+test('parseSqueue: malformed lines are errors naming the line', () => {
+  const fields = GOOD.split('|');
+  const swap = (i: number, v: string): string => fields.map((f, k) => (k === i ? v : f)).join('|');
+  const cases: Array<[string, string, RegExp]> = [
+    ['too few fields', '7|7|N/A|', /expected 22 fields, got 3/],
+    ['no trailing separator', GOOD.slice(0, -1), /expected 22 fields/],
+    ['extra field', `${GOOD}x|`, /expected 22 fields, got 23/],
+    ['job id not a number', swap(0, 'abc'), /job id is not a number/],
+    ['cpus not a count', swap(13, '-1'), /NumCPUs is not a count/],
+    ['bad node list', swap(12, 'g[1-'), /unclosed/],
+  ];
+  for (const [name, input, re] of cases) assert.throws(() => parseSqueue(input), re, name);
+});

@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommandError, type CommandResult, type RunOptions } from '@slurmscope/common';
+import { RecordingLogger } from '@slurmscope/model';
+import type { CommandRunner } from './commands.js';
+import { slurmFixture } from './parse/fixtures.js';
+import { SlurmPoller, pollerFamilies } from './poller.js';
+
+const OUTPUTS: Record<string, string> = {
+  'scontrol --version': 'slurm-wlm 22.05.8\n',
+  'sinfo --json': slurmFixture('22.05/sinfo.json'),
+  'scontrol show partition -o': slurmFixture('22.05/scontrol-partition.txt'),
+  'scontrol show config': slurmFixture('22.05/scontrol-config.txt'),
+  sdiag: slurmFixture('22.05/sdiag.txt'),
+  squeue: slurmFixture('22.05/squeue-running.txt'),
+};
+
+/** A fake Slurm: answers from the 22.05 fixtures and records every call. */
+function fakeSlurm(overrides: Record<string, string | Error> = {}): {
+  run: CommandRunner;
+  calls: string[];
+  opts: RunOptions[];
+} {
+  const calls: string[] = [];
+  const opts: RunOptions[] = [];
+  const run: CommandRunner = async (file, args, o) => {
+    const key = file.split('/').pop() === 'squeue' ? 'squeue' : [file.split('/').pop(), ...args].join(' ');
+    calls.push([file, ...args].join(' '));
+    opts.push(o);
+    await new Promise((r) => setTimeout(r, 5));
+    const out = overrides[key] ?? OUTPUTS[key];
+    if (out instanceof Error) throw out;
+    if (out === undefined) throw new CommandError(key, 'exit', 'unexpected command');
+    return { stdout: out, stderr: '', code: 0, signal: null } satisfies CommandResult;
+  };
+  return { run, calls, opts };
+}
+
+test('SlurmPoller: one poll parsed in the worker; concurrent callers share it', async () => {
+  const fake = fakeSlurm();
+  const p = new SlurmPoller({
+    timeoutMs: 10_000,
+    log: new RecordingLogger(),
+    run: fake.run,
+    binDir: '/opt/slurm/bin',
+    env: { SLURM_CONF: '/x/slurm.conf' },
+  });
+  try {
+    const [a, b] = await Promise.all([p.poll(), p.poll()]);
+    assert.equal(a, b);
+    assert.equal(a.stale, false, a.error);
+    assert.equal(a.result?.snapshot.jobs.length, 6);
+    assert.equal(a.result?.availability.partitions.length, 3);
+    assert.deepEqual(p.callCounts, { version: 1, nodes: 1, jobs: 1, partitions: 1, config: 1, sdiag: 1 });
+    assert.equal(fake.calls.length, 6);
+    assert.ok(fake.calls.every((c) => c.startsWith('/opt/slurm/bin/')));
+    assert.ok(fake.opts.every((o) => o.env?.['SLURM_CONF'] === '/x/slurm.conf' && o.timeoutMs === 10_000));
+    assert.ok(fake.calls.some((c) => c.includes('squeue -h -t RUNNING,COMPLETING -O JobID:0|')));
+  } finally {
+    await p.close();
+  }
+});
+
+test('SlurmPoller: a failed poll keeps the last good snapshot and says so', async () => {
+  const overrides: Record<string, string | Error> = {};
+  const fake = fakeSlurm(overrides);
+  const log = new RecordingLogger();
+  const p = new SlurmPoller({ timeoutMs: 10_000, log, run: fake.run, useWorker: false });
+  const first = await p.poll(1000);
+  overrides['squeue'] = new CommandError('squeue', 'timeout', 'no answer within 10000 ms');
+  const second = await p.poll(31_000);
+  assert.equal(second.stale, true);
+  assert.equal(second.result, first.result);
+  assert.match(second.error ?? '', /no answer within/);
+  assert.equal(p.ageSeconds(61_000), 60);
+  assert.equal(p.errors, 1);
+  assert.equal(log.records.filter((r) => r.level === 'warn').length, 1);
+  const fams = pollerFamilies(p, 61_000);
+  assert.deepEqual(fams.find((f) => f.name === 'slurmscope_slurm_snapshot_stale')?.samples[0]?.value, 1);
+  assert.deepEqual(fams.find((f) => f.name === 'slurmscope_slurm_snapshot_age_seconds')?.samples[0]?.value, 60);
+  delete overrides['squeue'];
+  assert.equal((await p.poll(62_000)).stale, false);
+});
+
+test('SlurmPoller: scontrol show config only every Nth poll', async () => {
+  const fake = fakeSlurm();
+  const p = new SlurmPoller({
+    timeoutMs: 10_000,
+    log: new RecordingLogger(),
+    run: fake.run,
+    useWorker: false,
+    configEveryPolls: 2,
+  });
+  for (let i = 0; i < 5; i++) assert.equal((await p.poll()).stale, false);
+  assert.equal(p.callCounts.config, 3, 'polls 0, 2, 4');
+  assert.equal(p.callCounts.jobs, 5);
+  assert.equal(p.callCounts.version, 1);
+});
+
+test('SlurmPoller: an unsupported release is an error naming it', async () => {
+  const fake = fakeSlurm({ 'scontrol --version': 'slurm 21.08.8\n' });
+  const p = new SlurmPoller({ timeoutMs: 10_000, log: new RecordingLogger(), run: fake.run, useWorker: false });
+  const s = await p.poll();
+  assert.equal(s.stale, true);
+  assert.equal(s.result, undefined);
+  assert.match(s.error ?? '', /Slurm 21\.08\.8 is not supported/);
+});
+
+test('SlurmPoller: 23.02+ reads nodes with scontrol show nodes --json', async () => {
+  const fake = fakeSlurm({
+    'scontrol --version': 'slurm 24.05.8\n',
+    'scontrol show nodes --json': slurmFixture('24.05/nodes.json'),
+  });
+  const p = new SlurmPoller({ timeoutMs: 10_000, log: new RecordingLogger(), run: fake.run });
+  try {
+    const s = await p.poll();
+    assert.equal(s.stale, false, s.error);
+    assert.equal(s.result?.snapshot.version, '24.05');
+    assert.ok(!fake.calls.includes('sinfo --json'));
+  } finally {
+    await p.close();
+  }
+});
+
+test('SlurmPoller: a parse error in the worker is a failed poll, not a crash', async () => {
+  const fake = fakeSlurm({ 'sinfo --json': '{"meta": {}, "nodes": []}' });
+  const p = new SlurmPoller({ timeoutMs: 10_000, log: new RecordingLogger(), run: fake.run });
+  try {
+    const s = await p.poll();
+    assert.equal(s.stale, true);
+    assert.match(s.error ?? '', /not supported|no meta/i);
+  } finally {
+    await p.close();
+  }
+});

@@ -1,0 +1,214 @@
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '@slurmscope/common';
+import type { Logger, MetricFamily } from '@slurmscope/model';
+import { parseVersionText, runSlurm, slurmCommands, type SlurmCommandName, type SlurmExec } from './commands.js';
+import { buildPollResult, type PollResult, type RawPoll } from './snapshot.js';
+import type { SlurmConfig, SlurmVersion } from './types.js';
+
+/** Options of a {@link SlurmPoller}. */
+export interface SlurmPollerOptions extends SlurmExec {
+  readonly log: Logger;
+  /** Read `scontrol show config` on the first poll and then every Nth poll (default 10). */
+  readonly configEveryPolls?: number;
+  /** Parse in a worker thread (default true); false parses in-process (tests, `--once`). */
+  readonly useWorker?: boolean;
+}
+
+/** Where the poller stands after a poll: the last good result, and whether this poll failed. */
+export interface PollState {
+  readonly result?: PollResult;
+  /** True when the last poll failed and `result` (if any) is from an earlier poll. */
+  readonly stale: boolean;
+  readonly error?: string;
+}
+
+interface Pending {
+  resolve(r: PollResult): void;
+  reject(e: Error): void;
+}
+
+/**
+ * Polls Slurm: one set of commands per call, however many callers wait (a call during a poll
+ * joins it). Parsing and availability run in a worker thread. A failed poll keeps the last
+ * good result, which callers serve with its age.
+ */
+export class SlurmPoller {
+  /** Commands run so far, by step: with RPCS_PER_COMMAND this predicts slurmctld's RPC counters. */
+  readonly callCounts: Record<SlurmCommandName | 'version', number> = {
+    version: 0,
+    nodes: 0,
+    jobs: 0,
+    partitions: 0,
+    config: 0,
+    sdiag: 0,
+  };
+  polls = 0;
+  errors = 0;
+  private version?: SlurmVersion;
+  private config?: SlurmConfig;
+  private state: PollState = { stale: true };
+  private inFlight?: Promise<PollState>;
+  private worker?: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly opts: SlurmPollerOptions) {}
+
+  /** The last poll's state. */
+  get current(): PollState {
+    return this.state;
+  }
+
+  /** Seconds since the served snapshot was taken; undefined before the first good poll. */
+  ageSeconds(nowMs = Date.now()): number | undefined {
+    const t = this.state.result?.snapshot.timestampMs;
+    return t === undefined ? undefined : Math.max(0, (nowMs - t) / 1000);
+  }
+
+  /** Slurm commands one poll runs, by step (config only every `configEveryPolls` polls). */
+  callsPerPoll(): Record<SlurmCommandName, number> {
+    return { nodes: 1, jobs: 1, partitions: 1, sdiag: 1, config: 1 / (this.opts.configEveryPolls ?? 10) };
+  }
+
+  /** Runs one poll, or joins the one in flight. Never throws: failures land in the state. */
+  poll(nowMs = Date.now()): Promise<PollState> {
+    this.inFlight ??= this.doPoll(nowMs).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Stops the worker thread. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w !== undefined) await w.terminate();
+  }
+
+  private async doPoll(nowMs: number): Promise<PollState> {
+    const poll = this.polls++;
+    try {
+      const version = await this.ensureVersion();
+      const cmds = slurmCommands(version);
+      const wantConfig = this.config === undefined || poll % (this.opts.configEveryPolls ?? 10) === 0;
+      const run = (name: SlurmCommandName): Promise<string> => {
+        this.callCounts[name]++;
+        return runSlurm(this.opts, cmds[name]);
+      };
+      const [nodesJson, jobs, partitions, sdiag, config] = await Promise.all([
+        run('nodes'),
+        run('jobs'),
+        run('partitions'),
+        run('sdiag'),
+        wantConfig ? run('config') : Promise.resolve(undefined),
+      ]);
+      const raw: RawPoll = {
+        timestampMs: nowMs,
+        nodesJson,
+        jobs,
+        jobsFormat: 'squeue-text',
+        partitions,
+        sdiag,
+        ...(config === undefined ? {} : { config }),
+        ...(this.config === undefined ? {} : { previousConfig: this.config }),
+      };
+      const result = await this.parse(raw);
+      this.config = result.snapshot.config;
+      this.state = { result, stale: false };
+    } catch (err) {
+      this.errors++;
+      const error = errorMessage(err);
+      this.opts.log.warn({ err: error, poll }, 'Slurm poll failed; serving the last good snapshot');
+      this.state = { ...(this.state.result === undefined ? {} : { result: this.state.result }), stale: true, error };
+    }
+    return this.state;
+  }
+
+  private async ensureVersion(): Promise<SlurmVersion> {
+    if (this.version !== undefined) return this.version;
+    this.callCounts.version++;
+    const text = await runSlurm(this.opts, { bin: 'scontrol', args: ['--version'] });
+    this.version = parseVersionText(text);
+    return this.version;
+  }
+
+  private parse(raw: RawPoll): Promise<PollResult> {
+    if (this.opts.useWorker === false) return Promise.resolve().then(() => buildPollResult(raw));
+    const w = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<PollResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`parse worker gave no answer within ${this.opts.timeoutMs} ms`));
+        void this.close();
+      }, this.opts.timeoutMs);
+      this.pending.set(id, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      w.postMessage({ id, raw });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const w = new Worker(new URL('./worker.js', import.meta.url));
+    w.unref();
+    w.on('message', (msg: WorkerReply) => {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (p === undefined) return;
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
+    });
+    const fail = (e: Error): void => {
+      if (this.worker === w) this.worker = undefined;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`parse worker exited with code ${code}`)));
+    this.worker = w;
+    return w;
+  }
+}
+
+type WorkerReply =
+  { id: number; ok: true; result: PollResult } | { id: number; ok: false; error: { name: string; message: string } };
+
+/** The poller's own families: snapshot age and staleness, poll errors, commands run, job counts. */
+export function pollerFamilies(p: SlurmPoller, nowMs = Date.now()): MetricFamily[] {
+  const age = p.ageSeconds(nowMs);
+  const snap = p.current.result?.snapshot;
+  const g = (name: string, help: string, value: number | undefined): MetricFamily => ({
+    name,
+    help,
+    type: 'gauge',
+    labelNames: [],
+    samples: value === undefined ? [] : [{ labels: {}, value }],
+  });
+  return [
+    g('slurmscope_slurm_snapshot_age_seconds', 'Age of the Slurm snapshot being served.', age),
+    g(
+      'slurmscope_slurm_snapshot_stale',
+      '1 when the last Slurm poll failed and an older snapshot is served.',
+      p.current.stale ? 1 : 0,
+    ),
+    {
+      name: 'slurmscope_slurm_poll_errors_total',
+      help: 'Slurm polls that failed.',
+      type: 'counter',
+      labelNames: [],
+      samples: [{ labels: {}, value: p.errors }],
+    },
+    {
+      name: 'slurmscope_slurm_commands_total',
+      help: 'Slurm commands run by ctld, by poll step.',
+      type: 'counter',
+      labelNames: ['command'],
+      samples: Object.entries(p.callCounts).map(([command, value]) => ({ labels: { command }, value })),
+    },
+    g('slurmscope_slurm_jobs_running', 'Running and completing jobs in the snapshot.', snap?.jobs.length),
+    g('slurmscope_slurm_jobs_pending', 'Pending jobs as slurmctld last counted them (sdiag).', snap?.sdiag.jobsPending),
+  ];
+}
