@@ -13,7 +13,7 @@ export interface GpuSource {
   stop(): Promise<void>;
 }
 
-/** The daemon's source: one nvidia-smi child in loop mode; never awaited by the cycle. */
+/** The daemon's source: one nvidia-smi child in loop mode, compute apps once a minute; never awaited by the cycle. */
 export function monitorSource(opts: {
   command: string;
   intervalMs: number;
@@ -24,7 +24,10 @@ export function monitorSource(opts: {
     command: opts.command,
     intervalMs: opts.intervalMs,
     staleMs: Math.max(opts.timeoutMs, 2 * opts.intervalMs),
-    appsIntervalMs: opts.intervalMs,
+    // One fork of nvidia-smi costs more CPU than a whole agent cycle; which job holds a GPU comes
+    // from the allocation (SLURM_JOB_GPUS / the prolog record) anyway, so the process list that
+    // adds GPUs used outside an allocation is refreshed once a minute, not every cycle.
+    appsIntervalMs: Math.max(60_000, opts.intervalMs),
     appsTimeoutMs: opts.timeoutMs,
     logger: opts.log,
   });
