@@ -1,0 +1,4 @@
+export * from './slurm.js';
+export * from './smtp.js';
+export * from './stack.js';
+export * from './wait.js';
