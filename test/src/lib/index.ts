@@ -2,3 +2,4 @@ export * from './slurm.js';
 export * from './smtp.js';
 export * from './stack.js';
 export * from './wait.js';
+export * from './daemons.js';
