@@ -116,6 +116,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       heldCpus: c.heldCpus,
       jobIds: c.data.readings.map((r) => r.jobid),
       allHeld: c.data.readings.some((r) => r.cpus.length === 0),
+      jobCpus: new Map(c.data.readings.map((r) => [r.jobid, r.cpus])),
     });
     latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
     if (influx) await influx.export(latest);

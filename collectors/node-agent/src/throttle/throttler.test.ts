@@ -121,6 +121,22 @@ describe('Throttler', () => {
     assert.equal(t.throttledCpus().length, 8, 'the job never came: throttled after timeout + grace');
   });
 
+  test('a whole-node prolog protection narrows to the job cpuset once its cgroup shows it', () => {
+    const { t, clock } = makeThrottler(fx, { prologTimeoutMs: 300_000 });
+    t.update(held([]));
+    clock.advance(GRACE);
+    t.update(held([]));
+    t.prolog({ jobid: '7' });
+    clock.advance(GRACE);
+    t.update(held([]));
+    assert.deepEqual(t.throttledCpus(), [], 'the gap before the cgroup is protected');
+    const withCgroup = { heldCpus: new Set([1]), jobIds: ['7'], jobCpus: new Map([['7', [1]]]) };
+    t.update(withCgroup);
+    clock.advance(GRACE);
+    t.update(withCgroup);
+    assert.deepEqual(maxFreqs(fx.root), [F, C, F, F, F, C, F, F], 'only the job core and its sibling stay up');
+  });
+
   test('epilog starts the grace at the job end, not at the next cycle', () => {
     for (const withEpilog of [true, false]) {
       const local = copyFixture();

@@ -37,6 +37,8 @@ export interface ThrottleInput {
   readonly jobIds: readonly string[];
   /** True when some job's CPUs are unknown (no cpuset): every core then counts as held. */
   readonly allHeld?: boolean;
+  /** Each job's CPUs, where its cgroup shows them (narrows a whole-node prolog protection). */
+  readonly jobCpus?: ReadonlyMap<string, readonly number[]>;
 }
 
 /**
@@ -87,7 +89,7 @@ export class Throttler {
   /** One cycle: restores CPUs that jobs (or prologs) hold, throttles those free for the grace period. */
   update(input: ThrottleInput): void {
     const now = this.begin();
-    const jobs = this.tracker.observe(input.jobIds, now);
+    const jobs = this.tracker.observe(input.jobIds, now, input.jobCpus);
     const topo = this.ensureTopology();
     if (topo === undefined) return;
     const busy = new Set(input.heldCpus);

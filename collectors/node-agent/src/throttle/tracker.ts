@@ -2,7 +2,8 @@ import type { Logger } from '@slurmscope/model';
 
 /** A prolog's protection: its CPUs (undefined = the whole node) stay untouched until it ends. */
 interface Protection {
-  readonly cpus: ReadonlySet<number> | undefined;
+  /** Narrowed to the job's own CPUs once its cgroup shows them. */
+  cpus: ReadonlySet<number> | undefined;
   readonly at: number;
   /** The job's cgroup has been seen; its disappearance ends the protection. */
   seen: boolean;
@@ -47,15 +48,25 @@ export class JobTracker {
     this.epilogs.set(jobid, now);
   }
 
-  /** Takes this cycle's job list and returns the protections and the grace start of freed CPUs. */
-  observe(jobIds: readonly string[], now: number): JobView {
+  /**
+   * Takes this cycle's job list and returns the protections and the grace start of freed CPUs.
+   * A prolog that could not tell the job's CPUs protects the whole node only until the job's
+   * cgroup shows its cpuset (`jobCpus`): from then on the job's own CPUs are what it holds.
+   */
+  observe(jobIds: readonly string[], now: number, jobCpus?: ReadonlyMap<string, readonly number[]>): JobView {
     const present = new Set(jobIds);
     const ended = [...this.last].filter((j) => !present.has(j));
     ended.push(...this.endedByEpilog);
     this.endedByEpilog.clear();
     for (const [id, p] of this.protections) {
-      if (present.has(id)) p.seen = true;
-      else if (p.seen) {
+      if (present.has(id)) {
+        p.seen = true;
+        const cpus = jobCpus?.get(id);
+        if (p.cpus === undefined && cpus !== undefined && cpus.length > 0) {
+          p.cpus = new Set(cpus);
+          this.log.debug({ jobid: id, cpus }, 'prolog protection narrowed to the job cpuset');
+        }
+      } else if (p.seen) {
         this.protections.delete(id);
         ended.push(id);
         continue;
