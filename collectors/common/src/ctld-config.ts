@@ -62,6 +62,10 @@ export const ctldConfigSchema = z.strictObject({
   reports: z
     .strictObject({
       dir: z.string().min(1).default('/var/lib/slurmscope/reports'),
+      /** Group (name or gid) that owns every report file, so that admins can read them; default ctld's group. */
+      adminGroup: z.string().min(1).optional(),
+      /** Most points of a job's down-sampled profile (CPU, memory, power over time). */
+      profilePoints: z.number().int().min(2).max(10000).default(120),
     })
     .prefault({}),
   /** Carbon footprint. */
@@ -75,6 +79,24 @@ export const ctldConfigSchema = z.strictObject({
       basis: z.enum(['direct', 'lifecycle']).default('lifecycle'),
       /** Per-node power not seen by RAPL/GPUs (PSU, fans, network), in watts, measured at the wall. */
       nodeOverheadWatts: z.number().nonnegative().default(0),
+      /** Where the intensity comes from: the constant above, a CSV time series, or an HTTP API. */
+      intensitySource: z.enum(['constant', 'csv', 'http']).default('constant'),
+      /** CSV time series (`timestamp,gco2_per_kwh` rows); required with intensitySource csv. */
+      csvFile: z.string().optional(),
+      /** An API in the Electricity Maps shape (`GET <url>/v3/carbon-intensity/latest?zone=`). */
+      http: z
+        .strictObject({
+          url: z.url().default('https://api.electricitymap.org'),
+          /** Grid zone, e.g. "DE"; required with intensitySource http. */
+          zone: z.string().min(1).optional(),
+          /** File holding the API token (sent as `auth-token`); or env SLURMSCOPE_CO2_TOKEN. */
+          tokenFile: z.string().optional(),
+          /** How long a fetched value is used before it is fetched again. */
+          cacheFor: duration.prefault('15m'),
+          /** Timeout of one request. */
+          timeout: duration.prefault('10s'),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -1,4 +1,15 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { errorMessage, isNotFound, runCommand, type CtldConfig } from '@slurmscope/common';
+import {
+  formatComparison,
+  formatReportText,
+  JOB_ID,
+  readReportFile,
+  reportPath,
+  type JobReport,
+} from '@slurmscope/ctld';
 import { runAction, setup, UsageError } from '../run.js';
 
 interface ReportFlags {
@@ -19,6 +30,11 @@ export function registerReport(program: Command): void {
     )
     .option('--json', 'print the report as JSON')
     .option('--compare', 'set two reports side by side')
+    .addHelpText(
+      'after',
+      '\nReads <reports.dir>/<cluster>/ directly when the file is readable (the job owner and admins);\n' +
+        'otherwise, with SLURMSCOPE_CTLD_URL set, asks ctld with a Slurm JWT from `scontrol token`.',
+    )
     .action((jobids: string[], flags: ReportFlags) =>
       runAction('report', async () => {
         const { config } = setup('ctld', 'report', flags.config);
@@ -26,7 +42,69 @@ export function registerReport(program: Command): void {
         if (jobids.length !== want) {
           throw new UsageError(flags.compare ? '--compare needs exactly two job ids' : 'give exactly one job id');
         }
-        throw new Error(`no report archive at ${config.reports.dir} yet (job reports come with ctld)`);
+        for (const id of jobids) {
+          if (!JOB_ID.test(id)) throw new UsageError(`"${id}" is not a job id (1234, 1234_5 or 1234+1)`);
+        }
+        const reports: JobReport[] = [];
+        for (const id of jobids) reports.push(await loadReport(config, id, process.env));
+        const [a, b] = reports;
+        if (a === undefined) return;
+        if (b !== undefined)
+          process.stdout.write(flags.json ? `${JSON.stringify([a, b], null, 2)}\n` : formatComparison(a, b));
+        else process.stdout.write(flags.json ? `${JSON.stringify(a, null, 2)}\n` : formatReportText(a));
       }),
     );
+}
+
+/** The archive's cluster directory: `cluster` from the config, else the only one under reports.dir. */
+function clusterName(config: CtldConfig): string {
+  if (config.cluster !== undefined) return config.cluster;
+  let dirs: string[];
+  try {
+    dirs = readdirSync(config.reports.dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+  } catch (err) {
+    throw new Error(`cannot read the report archive ${config.reports.dir}: ${errorMessage(err)}`);
+  }
+  const [only] = dirs;
+  if (only === undefined || dirs.length > 1) {
+    throw new Error(`set "cluster" in the ctld config: ${config.reports.dir} holds ${dirs.length} cluster directories`);
+  }
+  return only;
+}
+
+async function loadReport(config: CtldConfig, id: string, env: NodeJS.ProcessEnv): Promise<JobReport> {
+  const cluster = clusterName(config);
+  const path = reportPath(config.reports.dir, cluster, id);
+  if (path === undefined) throw new UsageError(`"${id}" is not a job id`);
+  let localError: string;
+  try {
+    return await readReportFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!isNotFound(err) && code !== 'EACCES' && code !== 'EPERM') throw new Error(`${path}: ${errorMessage(err)}`);
+    localError =
+      code === 'EACCES' || code === 'EPERM'
+        ? `${path} is not readable by you (reports are readable by the job's owner and admins)`
+        : `no report for job ${id} in ${join(config.reports.dir, cluster)}`;
+  }
+  const url = env.SLURMSCOPE_CTLD_URL;
+  if (url === undefined || url === '') throw new Error(localError);
+  return fetchReport(url, id, config.slurm.timeout);
+}
+
+/** Asks ctld (`GET /api/v1/reports/:id`) with the user's Slurm JWT from `scontrol token`. */
+async function fetchReport(base: string, id: string, timeoutMs: number): Promise<JobReport> {
+  const out = await runCommand('scontrol', ['token'], { timeoutMs, maxBytes: 64 * 1024 });
+  const jwt = /SLURM_JWT=(\S+)/.exec(out.stdout)?.[1];
+  if (jwt === undefined) throw new Error('scontrol token printed no SLURM_JWT');
+  const url = `${base.replace(/\/+$/, '')}/api/v1/reports/${encodeURIComponent(id)}`;
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${jwt}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (res.status === 404) throw new Error(`no report for job ${id} (asked ${base})`);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return (await res.json()) as JobReport;
 }

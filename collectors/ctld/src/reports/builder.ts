@@ -1,0 +1,127 @@
+import { co2MethodNote, type IntensitySourceKind } from '../co2.js';
+import { imbalance } from '../webjobs.js';
+import { inspectJob } from './inspector.js';
+import type { SacctRecord } from './sacct.js';
+import type { TrackedJob } from './tracker.js';
+import type { JobReport, NodeTotals } from './types.js';
+
+/** What a report needs besides the tracked job. */
+export interface BuildInput {
+  readonly cluster: string;
+  readonly job: TrackedJob;
+  /** The job's final record from slurmdbd; absent without slurmdbd. */
+  readonly record?: SacctRecord;
+  /** The script from slurmdbd, used when no agent sent one. */
+  readonly dbdScript?: string;
+  readonly nowMs: number;
+  readonly co2: {
+    readonly pue: number;
+    readonly basis: 'direct' | 'lifecycle';
+    readonly source: IntensitySourceKind;
+    readonly nodeOverheadWatts: number;
+  };
+}
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** Builds the report of an ended job. Pure: energy and CO2 are null where nothing measured energy. */
+export function buildReport(input: BuildInput): JobReport {
+  const { job, record } = input;
+  const info = job.info;
+  const perNode: NodeTotals[] = [...job.nodes].map(([node, n]) => ({
+    node,
+    cpus: n.cpus,
+    cpu_seconds: n.cpuSeconds,
+    energy_joules: n.energyJoules ?? null,
+    gpu_seconds: n.gpuSeconds,
+    memory_peak_bytes: n.memoryPeakBytes,
+  }));
+  const cpuSeconds = perNode.reduce((s, n) => s + n.cpu_seconds, 0);
+  const startMs = record?.startMs ?? info.startTimeMs;
+  const endMs = record?.endMs ?? (record === undefined ? job.lastSeenMs : undefined);
+  const elapsed =
+    record?.elapsedSeconds ??
+    (startMs !== undefined && endMs !== undefined ? Math.max(0, (endMs - startMs) / 1000) : undefined);
+  const cpuEfficiency =
+    perNode.length > 0 && elapsed !== undefined && elapsed > 0 && info.cpus > 0
+      ? cpuSeconds / (info.cpus * elapsed)
+      : undefined;
+  const memPeak = perNode.reduce((s, n) => s + n.memory_peak_bytes, 0);
+  let gpuSum = 0;
+  let gpuN = 0;
+  for (const n of job.nodes.values()) {
+    gpuSum += n.gpuUtilSum;
+    gpuN += n.gpuUtilCount;
+  }
+  const gpuUtil = gpuN === 0 ? undefined : gpuSum / gpuN;
+  const perCpu = perNode.filter((n) => n.cpus > 0).map((n) => n.cpu_seconds / n.cpus);
+  const loadImbalance = perCpu.length < 2 ? undefined : imbalance(perCpu);
+  const energy = job.energyMeasured ? job.measuredJoules + job.overheadJoules : null;
+  const findings = inspectJob({
+    ...(cpuEfficiency === undefined ? {} : { cpuEfficiency }),
+    gpus: info.gpus,
+    ...(gpuUtil === undefined ? {} : { gpuUtilization: gpuUtil }),
+    ...(loadImbalance === undefined ? {} : { loadImbalance }),
+    ...(perNode.length === 0 ? {} : { memoryPeakBytes: memPeak }),
+    memoryRequestedBytes: info.memoryBytes,
+  });
+  const script = job.script ?? input.dbdScript ?? null;
+  return {
+    format: 1,
+    cluster: input.cluster,
+    jobid: info.jobid,
+    display_id: info.displayId,
+    array_job:
+      info.arrayJobId !== undefined && info.arrayTaskId !== undefined ? `${info.arrayJobId}_${info.arrayTaskId}` : null,
+    het_job:
+      info.hetJobId !== undefined && info.hetJobOffset !== undefined ? `${info.hetJobId}+${info.hetJobOffset}` : null,
+    user: info.user,
+    uid: info.uid ?? null,
+    account: info.account,
+    partition: info.partition,
+    qos: info.qos ?? null,
+    state: record?.state ?? 'UNKNOWN',
+    exit_code: record?.exitCode ?? null,
+    start_time: iso(startMs),
+    end_time: iso(endMs),
+    elapsed_seconds: elapsed ?? null,
+    nodes: info.nodes,
+    requested: {
+      cpus: info.cpus,
+      memory_bytes: info.memoryBytes,
+      gpus: info.gpus,
+      gpus_by_type: info.gpusByType,
+      time_limit_seconds: info.timeLimitSeconds ?? null,
+    },
+    used: {
+      cpu_efficiency: cpuEfficiency ?? null,
+      memory_peak_bytes: memPeak,
+      gpu_seconds: perNode.reduce((s, n) => s + n.gpu_seconds, 0),
+      gpu_utilization: gpuUtil ?? null,
+      load_imbalance: loadImbalance ?? null,
+    },
+    cpu_seconds: cpuSeconds,
+    energy_joules: energy,
+    co2_grams: energy === null ? null : job.co2Grams,
+    energy: {
+      measured_joules: job.energyMeasured ? job.measuredJoules : null,
+      overhead_joules: job.energyMeasured ? job.overheadJoules : null,
+      kwh: energy === null ? null : energy / 3.6e6,
+    },
+    co2: {
+      pue: input.co2.pue,
+      basis: input.co2.basis,
+      source: input.co2.source,
+      fallback_used: job.fallbackUsed,
+      intensity_g_per_kwh: energy === null || energy === 0 ? null : job.joulesTimesIntensity / energy,
+      note: co2MethodNote(input.co2, job.fallbackUsed, input.co2.nodeOverheadWatts),
+    },
+    per_node: perNode,
+    profile: { points: job.profile.points() },
+    findings,
+    script,
+    script_source: job.script !== undefined ? 'agent' : input.dbdScript !== undefined ? 'slurmdbd' : null,
+    record_source: record === undefined ? 'ctld' : 'sacct',
+    generated_at: new Date(input.nowMs).toISOString(),
+  };
+}

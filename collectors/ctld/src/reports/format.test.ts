@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatBytes, formatComparison, formatReportText } from './format.js';
+import { sampleReport } from './testkit.js';
+
+const T = Date.parse('2026-03-01T12:00:00Z');
+
+test('formatReportText: unmeasured energy reads "not measured", findings and a missing script are shown', () => {
+  const r = {
+    ...sampleReport({ jobid: '7', user: 'bob', endMs: T, cpuSeconds: 60 }),
+    energy_joules: null,
+    co2_grams: null,
+    energy: { measured_joules: null, overhead_joules: null, kwh: null },
+    script: null,
+    script_source: null,
+  };
+  const text = formatReportText({ ...r, co2: { ...r.co2, intensity_g_per_kwh: null } });
+  assert.match(text, /^ {2}energy {6}not measured$/m);
+  assert.match(text, /^ {2}CO2e {8}not measured$/m);
+  assert.match(text, /- \[warning\] low_cpu_efficiency: the job used 5 % of the CPU time/);
+  assert.match(text, /Batch script: not available\n$/);
+});
+
+test('formatComparison: n/a for missing figures, no ratio against zero or text', () => {
+  const a = sampleReport({ jobid: '1', user: 'u', endMs: T });
+  const b = { ...sampleReport({ jobid: '2', user: 'u', endMs: T }), energy_joules: null };
+  const text = formatComparison(a, b);
+  assert.match(text, /^energy_joules\s+72000\s+n\/a$/m);
+  assert.match(text, /^gpus\s+0\s+0$/m);
+  assert.match(text, /^user\s+u\s+u$/m);
+  assert.match(text, /^batch scripts: identical$/m);
+  assert.equal(formatBytes(1.5 * 1024 ** 3), '1.50 GiB');
+  assert.equal(formatBytes(50 * 1024 ** 2), '50.0 MiB');
+});

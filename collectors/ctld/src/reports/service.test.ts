@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ctldConfigSchema } from '@slurmscope/common';
+import { RecordingLogger } from '@slurmscope/model';
+import { createReportService, MAX_RECORD_ATTEMPTS } from './service.js';
+import { jobInfo, nodeReport, reportJob, snapshotOf } from './testkit.js';
+
+const captured = fileURLToPath(new URL('../../testdata/reports/22.05/', import.meta.url));
+const T = Date.parse('2026-11-25T03:23:00Z');
+
+/** A fake sacct printing the captured 22.05 output; every call's arguments go to calls.log. */
+function fakeSacct(mode: 'captured' | 'failing'): { binDir: string; calls: () => string[] } {
+  const binDir = mkdtempSync(join(tmpdir(), 'sacct-bin-'));
+  const log = join(binDir, 'calls.log');
+  const body =
+    mode === 'failing'
+      ? 'echo "sacct: error: Problem talking to the database: Connection refused" >&2; exit 1'
+      : `case " $* " in *" -B "*) cat '${captured}sacct-B.txt' ;; *) cat '${captured}sacct-P.txt' ;; esac`;
+  writeFileSync(join(binDir, 'sacct'), `#!/bin/sh\necho "$*" >> '${log}'\n${body}\n`);
+  chmodSync(join(binDir, 'sacct'), 0o755);
+  writeFileSync(log, '');
+  return {
+    binDir,
+    calls: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+  };
+}
+
+function config(binDir: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'reports-'));
+  return ctldConfigSchema.parse({ reports: { dir }, slurm: { binDir, timeout: '5s' } });
+}
+
+test('ended jobs: one sacct for records and one for missing scripts per cycle; scripts exact', async () => {
+  const sacct = fakeSacct('captured');
+  const svc = await createReportService({
+    config: config(sacct.binDir),
+    log: new RecordingLogger(),
+    cluster: 'slurmscope',
+  });
+  const j7 = jobInfo({ jobid: '7', user: 'root', uid: 0, startTimeMs: T });
+  const j12 = jobInfo({ jobid: '12', user: 'root', uid: 0, nodes: ['n3'], startTimeMs: T });
+  const j13 = jobInfo({
+    jobid: '13',
+    displayId: '8_1',
+    arrayJobId: '8',
+    arrayTaskId: '1',
+    user: 'root',
+    uid: 0,
+    startTimeMs: T,
+  });
+  await svc.observe({
+    nowMs: T + 30_000,
+    snapshot: snapshotOf(T + 30_000, [j7, j12, j13]),
+    reports: [
+      nodeReport('n1', T + 30_000, [
+        reportJob({ jobid: '7', cpuSeconds: 1, energyJoules: 50, script: '#!/bin/sh\nfrom the agent\n' }),
+        reportJob({ jobid: '13', cpuSeconds: 1 }),
+      ]),
+      nodeReport('n3', T + 30_000, [reportJob({ jobid: '12', cpuSeconds: 2 })]),
+    ],
+  });
+  assert.equal(svc.hasScript('7'), true);
+  assert.equal(svc.hasScript('12'), false);
+  assert.deepEqual(sacct.calls(), [], 'no Slurm call while nothing ended');
+  await svc.observe({ nowMs: T + 60_000, snapshot: snapshotOf(T + 60_000, []), reports: [] });
+  const calls = sacct.calls();
+  assert.equal(calls.length, 2, calls.join('\n'));
+  assert.ok(calls.includes('-X -P -n -j 7,12,13 -o JobIDRaw,JobID,State,ExitCode,Start,End,Elapsed'), calls.join('\n'));
+  assert.ok(calls.includes('-B -j 12,13'), 'scripts only for the jobs no agent sent one for');
+
+  const r12 = await svc.get('12');
+  assert.equal(r12?.script, readFileSync(join(captured, 'script-12.sh'), 'utf8'));
+  assert.equal(r12?.script_source, 'slurmdbd');
+  assert.equal(r12?.state, 'COMPLETED');
+  assert.equal(r12?.end_time, new Date('2026-11-25T03:23:28').toISOString());
+  assert.equal(r12?.energy_joules, null);
+  const r13 = await svc.get('8_1');
+  assert.equal(r13?.jobid, '13');
+  assert.equal(r13?.array_job, '8_1');
+  assert.equal(r13?.script, '#!/bin/sh\n# This script was created by sbatch --wrap.\n\nsleep 1\n');
+  const r7 = await svc.get('7');
+  assert.equal(r7?.script, '#!/bin/sh\nfrom the agent\n');
+  assert.equal(r7?.energy_joules, 50);
+  assert.equal((await svc.list({ user: 'root' })).length, 3);
+  const fams = new Map(svc.families().map((f) => [f.name, f.samples]));
+  assert.equal(fams.get('slurmscope_reports_written_total')?.[0]?.value, 3);
+  assert.equal(fams.get('slurmscope_reports_sacct_calls_total')?.[0]?.value, 2);
+  assert.deepEqual(fams.get('slurmscope_job_co2_grams'), [], 'no running jobs left');
+  await svc.observe({ nowMs: T + 90_000, snapshot: snapshotOf(T + 90_000, []), reports: [] });
+  assert.equal(sacct.calls().length, 2, 'nothing pending: no further calls');
+  await svc.close();
+});
+
+test('without slurmdbd: the report is written after a few cycles with state UNKNOWN', async () => {
+  const sacct = fakeSacct('failing');
+  const log = new RecordingLogger();
+  const svc = await createReportService({ config: config(sacct.binDir), log, cluster: 'c' });
+  const j = jobInfo({ jobid: '99', startTimeMs: T });
+  await svc.observe({
+    nowMs: T + 30_000,
+    snapshot: snapshotOf(T + 30_000, [j]),
+    reports: [nodeReport('n1', T + 30_000, [reportJob({ jobid: '99', energyJoules: 3.6e6 })], { raplWatts: 200 })],
+  });
+  const running = new Map(svc.families().map((f) => [f.name, f.samples]));
+  assert.deepEqual(running.get('slurmscope_job_co2_grams'), [{ labels: { jobid: '99' }, value: 300 }]);
+  assert.equal(running.get('slurmscope_cluster_energy_joules_total')?.[0]?.value, 200 * 30);
+  assert.equal(running.get('slurmscope_co2_intensity_grams_per_kwh')?.[0]?.value, 300);
+  for (let i = 1; i <= MAX_RECORD_ATTEMPTS; i++) {
+    assert.equal(await svc.get('99'), undefined, `not yet after ${i - 1} cycles`);
+    await svc.observe({ nowMs: T + 30_000 * (i + 1), snapshot: snapshotOf(T, []), reports: [] });
+  }
+  const r = await svc.get('99');
+  assert.equal(r?.state, 'UNKNOWN');
+  assert.equal(r?.record_source, 'ctld');
+  assert.equal(r?.co2_grams, 300);
+  assert.equal(sacct.calls().length, 2 * MAX_RECORD_ATTEMPTS, 'two calls (records, script) per cycle');
+  assert.ok(log.records.some((x) => /sacct failed/.test(x.msg)));
+});

@@ -1,0 +1,123 @@
+/** One thing the inspector noticed about a job. */
+export interface Finding {
+  readonly kind: 'low_cpu_efficiency' | 'idle_gpus' | 'uneven_load' | 'memory_over_request';
+  readonly severity: 'info' | 'warning';
+  readonly message: string;
+  /** The measured figure behind the finding (a ratio 0..1). */
+  readonly value: number;
+}
+
+/** One point of a job's down-sampled profile: means over the cycles it stands for. */
+export interface ProfilePoint {
+  /** Middle of the bucket (ms since epoch). */
+  readonly t: number;
+  /** Mean CPU utilization over the job's reporting nodes (0..1), and its min/max across nodes. */
+  readonly cpu: number | null;
+  readonly cpu_min: number | null;
+  readonly cpu_max: number | null;
+  /** Memory in use summed over the nodes, bytes. */
+  readonly memory_bytes: number;
+  /** Mean GPU utilization (0..1); null without GPU figures. */
+  readonly gpu: number | null;
+  /** Power attributed to the job (W), from its energy counters; null where nothing measured energy. */
+  readonly power_watts: number | null;
+}
+
+/** What the agents measured for the job on one node (their last cumulative figures). */
+export interface NodeTotals {
+  readonly node: string;
+  readonly cpus: number;
+  readonly cpu_seconds: number;
+  /** Null where nothing on this node measured energy. */
+  readonly energy_joules: number | null;
+  readonly gpu_seconds: number;
+  readonly memory_peak_bytes: number;
+}
+
+/** The job report, written once when the job ends. Keys are snake_case; see docs in README. */
+export interface JobReport {
+  readonly format: 1;
+  readonly cluster: string;
+  /** Slurm's raw job id: the archive key. */
+  readonly jobid: string;
+  /** What users know: `1234_5`, `1234+1`, else the raw id. */
+  readonly display_id: string;
+  readonly array_job: string | null;
+  readonly het_job: string | null;
+  readonly user: string;
+  readonly uid: number | null;
+  readonly account: string;
+  readonly partition: string;
+  readonly qos: string | null;
+  /** Final state from slurmdbd (COMPLETED, FAILED, CANCELLED, TIMEOUT, ...); UNKNOWN without it. */
+  readonly state: string;
+  /** `exit:signal` as sacct prints it; null without slurmdbd. */
+  readonly exit_code: string | null;
+  readonly start_time: string | null;
+  readonly end_time: string | null;
+  readonly elapsed_seconds: number | null;
+  readonly nodes: readonly string[];
+  readonly requested: {
+    readonly cpus: number;
+    readonly memory_bytes: number;
+    readonly gpus: number;
+    readonly gpus_by_type: Readonly<Record<string, number>>;
+    readonly time_limit_seconds: number | null;
+  };
+  readonly used: {
+    readonly cpu_efficiency: number | null;
+    /** Sum of per-node peaks (an upper bound of the job's peak). */
+    readonly memory_peak_bytes: number;
+    readonly gpu_seconds: number;
+    readonly gpu_utilization: number | null;
+    readonly load_imbalance: number | null;
+  };
+  readonly cpu_seconds: number;
+  /** Measured energy plus the admin-set overhead; null where nothing measured energy (never 0 for unknown). */
+  readonly energy_joules: number | null;
+  readonly co2_grams: number | null;
+  readonly energy: {
+    readonly measured_joules: number | null;
+    readonly overhead_joules: number | null;
+    readonly kwh: number | null;
+  };
+  readonly co2: {
+    readonly pue: number;
+    readonly basis: 'direct' | 'lifecycle';
+    readonly source: 'constant' | 'csv' | 'http';
+    readonly fallback_used: boolean;
+    /** Energy-weighted mean intensity over the job (g/kWh); null without energy. */
+    readonly intensity_g_per_kwh: number | null;
+    readonly note: string;
+  };
+  readonly per_node: readonly NodeTotals[];
+  readonly profile: { readonly points: readonly ProfilePoint[] };
+  readonly findings: readonly Finding[];
+  /** The exact batch script; null when neither the agents nor slurmdbd had it. */
+  readonly script: string | null;
+  readonly script_source: 'agent' | 'slurmdbd' | null;
+  /** Where state, exit code and end time came from. */
+  readonly record_source: 'sacct' | 'ctld';
+  readonly generated_at: string;
+}
+
+/** One line of the archive's index: enough to list and resolve ids without opening reports. */
+export interface ReportIndexEntry {
+  readonly jobid: string;
+  readonly display_id: string;
+  readonly user: string;
+  readonly state: string;
+  readonly end_time: string | null;
+  readonly written_at: string;
+}
+
+/** Where reports are kept: the local filesystem by default; another store implements the same port. */
+export interface ReportArchive {
+  /** Stores a report once: 'exists' (and nothing written) when the job already has one. */
+  put(report: JobReport): Promise<'written' | 'exists'>;
+  /** A report by raw id or by the id users know (`1234_5`, `1234+1`). */
+  get(id: string): Promise<JobReport | undefined>;
+  /** Newest first (by end time), optionally one user's. */
+  list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
+  close(): Promise<void>;
+}
