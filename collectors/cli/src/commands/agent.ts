@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { calibrateNode, runAgent, sampleOnce } from '@slurmscope/node-agent';
 import { parseDuration } from '@slurmscope/common';
 import { runAction, setup, stopSignal, UsageError } from '../run.js';
 
@@ -34,6 +33,8 @@ export function registerAgent(program: Command): void {
     .option('--calibrate-for <duration>', 'length of each calibration measurement', '30s')
     .action((flags: AgentFlags) =>
       runAction('agent', async () => {
+        // Loaded here, not at start-up: each daemon carries only its own code.
+        const { calibrateNode, runAgent, sampleOnce } = await import('@slurmscope/node-agent');
         const { config, source, log } = setup('agent', 'agent', flags.config);
         const opts = {
           config,

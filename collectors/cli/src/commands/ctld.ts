@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { pollOnce, runCtld } from '@slurmscope/ctld';
 import { runAction, setup, stopSignal } from '../run.js';
 
 /** `slurmscope ctld`: the cluster collector on the slurmctld host. */
@@ -17,6 +16,8 @@ export function registerCtld(program: Command): void {
     )
     .action((flags: { config?: string; once?: boolean }) =>
       runAction('ctld', async () => {
+        // Loaded here, not at start-up: each daemon carries only its own code.
+        const { pollOnce, runCtld } = await import('@slurmscope/ctld');
         const { config, source, log } = setup('ctld', 'ctld', flags.config);
         if (flags.once) {
           process.stdout.write(await pollOnce({ config, log }));

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runHook } from '@slurmscope/node-agent';
 import { runAction, setup, UsageError } from '../run.js';
 
 /** `slurmscope hook prolog|epilog`: Slurm's Prolog/Epilog, talking to the local agent. */
@@ -26,6 +25,8 @@ export function registerHook(program: Command): void {
     )
     .action((which: string, flags: { config?: string; root?: string }) =>
       runAction('hook', async () => {
+        // Loaded here, not at start-up: each daemon carries only its own code.
+        const { runHook } = await import('@slurmscope/node-agent');
         const { config, log } = setup('agent', `hook-${which}`, flags.config);
         if (which !== 'prolog' && which !== 'epilog')
           throw new UsageError(`unknown hook "${which}" (prolog or epilog)`);

@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { isNotFound } from '@slurmscope/common';
 import {
   parseCpuList,
-  parseFlatKeyed,
+  parseFlatKey,
   parseInteger,
   parseMemoryMax,
   parsePidList,
   parseV1Limit,
-  requireKey,
 } from '../parse/cgroup.js';
 import type { JobCgroup } from './cgroup.js';
 import { listDir, readOptional, readText } from './fs.js';
@@ -100,7 +99,7 @@ function readCpuV1(dir: string): number {
 
 function readCpuV2(dir: string): number {
   const path = join(dir, 'cpu.stat');
-  return requireKey(parseFlatKeyed(readText(path), path), 'usage_usec', path) / 1e6;
+  return parseFlatKey(readText(path), 'usage_usec', path) / 1e6;
 }
 
 function readCpus(job: JobCgroup): number[] {
@@ -112,7 +111,7 @@ function readCpus(job: JobCgroup): number[] {
 
 function readMemory(version: 1 | 2, dir: string): JobMemory {
   const statPath = join(dir, 'memory.stat');
-  const stat = parseFlatKeyed(readText(statPath), statPath);
+  const stat = readText(statPath);
   if (version === 1) {
     const usagePath = join(dir, 'memory.usage_in_bytes');
     const limitPath = join(dir, 'memory.limit_in_bytes');
@@ -120,8 +119,8 @@ function readMemory(version: 1 | 2, dir: string): JobMemory {
     const usage = parseInteger(readText(usagePath), usagePath);
     const limit = parseV1Limit(readText(limitPath), limitPath);
     return {
-      usedBytes: Math.max(0, usage - requireKey(stat, 'total_inactive_file', statPath)),
-      rssBytes: requireKey(stat, 'total_rss', statPath),
+      usedBytes: Math.max(0, usage - parseFlatKey(stat, 'total_inactive_file', statPath)),
+      rssBytes: parseFlatKey(stat, 'total_rss', statPath),
       ...(limit === undefined ? {} : { limitBytes: limit }),
       peakBytes: parseInteger(readText(peakPath), peakPath),
     };
@@ -133,8 +132,8 @@ function readMemory(version: 1 | 2, dir: string): JobMemory {
   const limit = parseMemoryMax(readText(maxPath), maxPath);
   const peakText = readOptional(peakPath);
   return {
-    usedBytes: Math.max(0, current - requireKey(stat, 'inactive_file', statPath)),
-    rssBytes: requireKey(stat, 'anon', statPath),
+    usedBytes: Math.max(0, current - parseFlatKey(stat, 'inactive_file', statPath)),
+    rssBytes: parseFlatKey(stat, 'anon', statPath),
     ...(limit === undefined ? {} : { limitBytes: limit }),
     ...(peakText === undefined ? {} : { peakBytes: parseInteger(peakText, peakPath) }),
   };

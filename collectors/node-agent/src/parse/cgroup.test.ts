@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ParseError } from '@slurmscope/common';
 import {
   parseCpuList,
+  parseFlatKey,
   parseFlatKeyed,
   parseInteger,
   parseJobDirName,
@@ -64,6 +65,32 @@ describe('parseFlatKeyed', () => {
   }
   test('missing key names the key', () =>
     assert.throws(() => requireKey(new Map(), 'total_rss', SRC), /missing key "total_rss"/));
+});
+
+describe('parseFlatKey', () => {
+  const stat = 'cache 4096\ninactive_file 2048\ntotal_inactive_file 8192\nanon 123\n';
+  const cases: Array<{ name: string; key: string; want?: number; error?: RegExp }> = [
+    { name: 'a middle line', key: 'inactive_file', want: 2048 },
+    { name: 'the first line', key: 'cache', want: 4096 },
+    { name: 'not the total_ line of the same suffix', key: 'total_inactive_file', want: 8192 },
+    { name: 'the last line', key: 'anon', want: 123 },
+    { name: 'a missing key', key: 'rss', error: /missing key "rss"/ },
+    { name: 'a prefix of a key is not the key', key: 'inactive', error: /missing key/ },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      if (c.error) assert.throws(() => parseFlatKey(stat, c.key, 'memory.stat'), c.error);
+      else assert.equal(parseFlatKey(stat, c.key, 'memory.stat'), c.want);
+    });
+  }
+  test('a malformed value names the file and the line', () => {
+    assert.throws(
+      () => parseFlatKey('anon 12x\n', 'anon', '/x/memory.stat'),
+      (err: unknown) => err instanceof ParseError && err.source === '/x/memory.stat' && /anon 12x/.test(err.message),
+    );
+    assert.throws(() => parseFlatKey('anon \n', 'anon', 'f'), ParseError);
+    assert.throws(() => parseFlatKey('', 'anon', 'f'), /missing key/);
+  });
 });
 
 describe('single values', () => {

@@ -41,6 +41,23 @@ export function parseFlatKeyed(text: string, source: string): Map<string, number
   return out;
 }
 
+/**
+ * The value of one `key value` line of a flat-keyed file (memory.stat, cpu.stat) without parsing
+ * the others: a cycle needs two of memory.stat's ~40 keys, and this is its hottest parse.
+ * Throws a ParseError naming the file when the key is missing or its line is malformed.
+ */
+export function parseFlatKey(text: string, key: string, source: string): number {
+  const prefix = `${key} `;
+  let start = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`);
+  if (start < 0) throw new ParseError(source, `missing key "${key}"`);
+  if (start > 0 || !text.startsWith(prefix)) start += 1;
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const value = text.slice(start + prefix.length, end);
+  if (!INTEGER.test(value)) throw new ParseError(source, 'expected "key value"', text.slice(start, end));
+  return Number(value);
+}
+
 /** Returns a key of a flat-keyed file, or throws naming the missing key. */
 export function requireKey(map: ReadonlyMap<string, number>, key: string, source: string): number {
   const v = map.get(key);
