@@ -1,0 +1,285 @@
+import { InfluxDB } from '@influxdata/influxdb-client';
+import type { Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
+import { encodeSnapshot } from './line-protocol.js';
+import { Spool } from './spool.js';
+import { emptyStats, statsFamilies, type DropCause, type InfluxStats } from './stats.js';
+import { backoffDelay, classifyWriteError, type WriteFailure } from './write-error.js';
+
+/** Options of an {@link InfluxSink}; mirrors `influx` of the agent and ctld config. */
+export interface InfluxSinkOptions {
+  /** Base URL of the store, e.g. "http://influx.example:8086". */
+  readonly url: string;
+  /** API token, read by the caller from a file or the environment; never logged. */
+  readonly token?: string;
+  /** Organisation (2.x/3.x); empty = not sent. */
+  readonly org: string;
+  /** Bucket (2.x/3.x) or "database/retention-policy" (1.8). */
+  readonly bucket: string;
+  /** Points (lines) per write request. */
+  readonly batchSize: number;
+  /** Longest time a point waits in memory before it is written. */
+  readonly flushIntervalMs: number;
+  /** Timeout of one write request. */
+  readonly timeoutMs: number;
+  /** Directory of the disk spool (created 0700). One sink per directory. */
+  readonly spoolDir: string;
+  /** Bound of the spool on disk; the oldest chunks are dropped (and counted) beyond it. */
+  readonly spoolMaxBytes: number;
+  readonly log: Logger;
+  /** Bound of the points held in memory (queue, and spool chunks the disk refused). Default 100000. */
+  readonly memoryMaxPoints?: number;
+  /** First retry delay. Default 1 s. */
+  readonly retryBaseMs?: number;
+  /** Longest retry delay. Default 60 s. */
+  readonly retryMaxMs?: number;
+  /** Random source of the backoff jitter (tests pin it). Default Math.random. */
+  readonly random?: () => number;
+}
+
+/**
+ * A Sink that writes line protocol to the v2 write API (`/api/v2/write`: InfluxDB 1.8+, 2.x,
+ * 3.x, VictoriaMetrics) through the client library's transport. It owns batching, retry and
+ * the spool rather than using the library's WriteApi, whose retry buffer drops points when
+ * full and which would retry a 404 forever. Every point handed over ends as exactly one of:
+ * written, rejected (4xx), dropped by a bound (counted), or still waiting in memory or spool.
+ * Only one write request is in flight at a time, so points reach the store in order.
+ */
+export class InfluxSink implements Sink {
+  private readonly influx: InfluxDB;
+  private readonly path: string;
+  private readonly spool: Spool;
+  private readonly stats: InfluxStats = emptyStats();
+  private queue: string[] = [];
+  private liveChain: Promise<void> = Promise.resolve();
+  private replaying: Promise<void> | undefined;
+  private down = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly loggedStatus = new Set<number | undefined>();
+
+  private constructor(private readonly options: InfluxSinkOptions) {
+    this.influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
+    const query = new URLSearchParams({
+      ...(options.org ? { org: options.org } : {}),
+      bucket: options.bucket,
+      precision: 'ms',
+    });
+    this.path = `/api/v2/write?${query.toString()}`;
+    this.spool = new Spool({
+      dir: options.spoolDir,
+      maxBytes: options.spoolMaxBytes,
+      memoryMaxPoints: this.memoryMax,
+      log: options.log,
+      onDrop: (points, reason) => this.drop(points, reason),
+    });
+  }
+
+  /** Opens the spool (replaying what a previous run left, oldest first) and returns the sink. */
+  static async open(options: InfluxSinkOptions): Promise<InfluxSink> {
+    const sink = new InfluxSink(options);
+    await sink.spool.open();
+    sink.kickReplay();
+    return sink;
+  }
+
+  private get memoryMax(): number {
+    return this.options.memoryMaxPoints ?? 100_000;
+  }
+
+  /** Queues the snapshot's points; never waits for the store and never throws for delivery. */
+  async export(snapshot: Snapshot): Promise<void> {
+    if (this.closed) throw new Error('InfluxSink: export after shutdown');
+    const encoded = encodeSnapshot(snapshot);
+    if (encoded.invalid > 0) {
+      if (this.stats.dropped.invalid === 0) {
+        this.options.log.warn(
+          { samples: encoded.invalid },
+          'samples that cannot be written (non-finite value, bad name or duplicate series) dropped',
+        );
+      }
+      this.drop(encoded.invalid, 'invalid');
+    }
+    for (const line of encoded.lines) this.queue.push(line);
+    const excess = this.queue.length - this.memoryMax;
+    if (excess > 0) {
+      this.queue.splice(0, excess);
+      this.drop(excess, 'memory_full');
+    }
+    if (this.queue.length >= this.options.batchSize) void this.runLive(false);
+    else this.armFlushTimer();
+  }
+
+  /** Resolves when every point handed over so far is written, rejected or in the spool. */
+  flush(): Promise<void> {
+    return this.runLive(true);
+  }
+
+  /** Flushes (spooling what the store does not take), waits for a replay in flight, stops timers. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.flushTimer);
+    await this.runLive(true);
+    await this.replaying;
+  }
+
+  /** Cumulative counts (a copy). */
+  get counts(): InfluxStats {
+    return { ...this.stats, dropped: { ...this.stats.dropped } };
+  }
+
+  /** Points not yet written: in memory and in the spool. */
+  get pendingPoints(): number {
+    return this.queue.length + this.spool.points;
+  }
+
+  /** The sink's self-metrics (`slurmscope_influx_*`), for the PrometheusExporter's sources. */
+  metrics(): MetricFamily[] {
+    return statsFamilies(this.stats, {
+      queuePoints: this.queue.length,
+      spoolPoints: this.spool.points,
+      spoolBytes: this.spool.bytes,
+    });
+  }
+
+  /** Serializes live steps: one at a time, in call order. */
+  private runLive(all: boolean): Promise<void> {
+    const step = this.liveChain.then(() => this.liveStep(all));
+    this.liveChain = step.catch((err: unknown) =>
+      this.options.log.error({ err: (err as Error).message }, 'influx live write step failed'),
+    );
+    return this.liveChain;
+  }
+
+  /** Writes full batches (all of the queue when `all`): to the store when it is up and nothing older waits, else to the spool. */
+  private async liveStep(all: boolean): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const { batchSize } = this.options;
+    while (this.queue.length >= batchSize || (all && this.queue.length > 0)) {
+      const batch = this.queue.splice(0, batchSize);
+      if (this.down || !this.spool.isEmpty) {
+        await this.toSpool(batch);
+        continue;
+      }
+      const failure = await this.send(batch);
+      if (!failure) {
+        this.stats.written += batch.length;
+        this.succeeded();
+      } else if (!failure.retryable) {
+        this.reject(batch.length, failure);
+      } else {
+        this.fail(failure);
+        await this.toSpool(batch);
+      }
+    }
+    if (this.queue.length > 0) this.armFlushTimer();
+  }
+
+  /** Replays the spool, oldest first, until it is empty, the store fails again, or shutdown. */
+  private kickReplay(): void {
+    if (this.replaying || this.down || this.closed || this.spool.isEmpty) return;
+    this.replaying = this.replayLoop()
+      .catch((err: unknown) => this.options.log.error({ err: (err as Error).message }, 'influx spool replay failed'))
+      .finally(() => {
+        this.replaying = undefined;
+      });
+  }
+
+  private async replayLoop(): Promise<void> {
+    while (!this.down && !this.closed && !this.spool.isEmpty) {
+      const batch = await this.spool.peek(this.options.batchSize);
+      const failure = await this.send(batch.lines);
+      // Counts move before the chunks leave the spool, so written + pending never dips.
+      if (!failure) {
+        this.stats.written += batch.lines.length;
+        this.stats.replayed += batch.lines.length;
+        this.succeeded();
+        await this.spool.remove(batch.ids);
+      } else if (!failure.retryable) {
+        this.reject(batch.lines.length, failure);
+        await this.spool.remove(batch.ids);
+      } else {
+        this.spool.release(batch.ids);
+        this.fail(failure);
+      }
+    }
+  }
+
+  private async toSpool(batch: string[]): Promise<void> {
+    await this.spool.append(batch);
+    this.stats.spooled += batch.length;
+    this.kickReplay();
+  }
+
+  private async send(lines: readonly string[]): Promise<WriteFailure | undefined> {
+    try {
+      await this.influx.transport.request(this.path, lines.join('\n'), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+      return undefined;
+    } catch (err) {
+      return classifyWriteError(err, Date.now());
+    }
+  }
+
+  private succeeded(): void {
+    if (this.failures > 0)
+      this.options.log.info({ spoolPoints: this.spool.points }, 'store reachable again; replaying the spool');
+    this.failures = 0;
+    this.loggedStatus.clear();
+  }
+
+  private reject(points: number, failure: WriteFailure): void {
+    this.stats.rejected += points;
+    if (this.loggedStatus.has(failure.status)) return;
+    this.loggedStatus.add(failure.status);
+    this.options.log.error(
+      { status: failure.status, points, err: failure.message },
+      'store rejected a batch (not retryable); dropped',
+    );
+  }
+
+  /** A retryable failure: spool from now on and try the spool head again after a backoff. */
+  private fail(failure: WriteFailure): void {
+    this.stats.retries++;
+    this.failures++;
+    if (this.failures === 1) {
+      this.options.log.warn(
+        { status: failure.status, err: failure.message },
+        'store unreachable; spooling points until it answers',
+      );
+    }
+    this.down = true;
+    if (this.closed) return;
+    const delay = backoffDelay(this.failures, this.backoff, this.options.random ?? Math.random, failure.retryAfterMs);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.down = false;
+      this.kickReplay();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private get backoff(): { baseMs: number; maxMs: number } {
+    return { baseMs: this.options.retryBaseMs ?? 1000, maxMs: this.options.retryMaxMs ?? 60_000 };
+  }
+
+  private armFlushTimer(): void {
+    if (this.flushTimer || this.closed) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.runLive(true);
+    }, this.options.flushIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  private drop(points: number, reason: DropCause): void {
+    this.stats.dropped[reason] += points;
+  }
+}

@@ -1,0 +1,95 @@
+import type { MetricFamily } from '@slurmscope/model';
+import type { DropReason } from './spool.js';
+
+/** Why points were dropped: a spool bound, an unreadable spool file, or samples that cannot be encoded. */
+export type DropCause = DropReason | 'invalid';
+
+/** Cumulative counts of an InfluxSink, in points (lines) except `dropped.invalid` (samples). */
+export interface InfluxStats {
+  /** Points the store accepted, live and replayed. */
+  written: number;
+  /** Points written from the spool (a subset of `written`). */
+  replayed: number;
+  /** Points put in the spool while the store was unreachable. */
+  spooled: number;
+  /** Points the store refused with a non-retryable status. */
+  rejected: number;
+  /** Write attempts that failed with a retryable error. */
+  retries: number;
+  dropped: Record<DropCause, number>;
+}
+
+/** Zeroed stats. */
+export function emptyStats(): InfluxStats {
+  return {
+    written: 0,
+    replayed: 0,
+    spooled: 0,
+    rejected: 0,
+    retries: 0,
+    dropped: { spool_full: 0, memory_full: 0, unreadable: 0, invalid: 0 },
+  };
+}
+
+/** Levels that are not counters: what waits right now. */
+export interface InfluxLevels {
+  readonly queuePoints: number;
+  readonly spoolPoints: number;
+  readonly spoolBytes: number;
+}
+
+const counter = (name: string, help: string, value: number): MetricFamily => ({
+  name,
+  help,
+  type: 'counter',
+  labelNames: [],
+  samples: [{ labels: {}, value }],
+});
+const gauge = (name: string, help: string, value: number): MetricFamily => ({
+  name,
+  help,
+  type: 'gauge',
+  labelNames: [],
+  samples: [{ labels: {}, value }],
+});
+
+/** The sink's self-metrics as families, for /metrics (and, if wanted, the store itself). */
+export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricFamily[] {
+  return [
+    counter(
+      'slurmscope_influx_points_written_total',
+      'Points (line-protocol lines) the store accepted, live and replayed.',
+      stats.written,
+    ),
+    counter(
+      'slurmscope_influx_points_replayed_total',
+      'Points written from the spool after an outage (included in written).',
+      stats.replayed,
+    ),
+    counter(
+      'slurmscope_influx_points_spooled_total',
+      'Points put in the spool while the store was unreachable.',
+      stats.spooled,
+    ),
+    {
+      name: 'slurmscope_influx_points_dropped_total',
+      help: 'Points dropped, by reason: spool_full and memory_full (bounds, oldest first), unreadable (spool file), invalid (samples that cannot be encoded).',
+      type: 'counter',
+      labelNames: ['reason'],
+      samples: Object.entries(stats.dropped).map(([reason, value]) => ({ labels: { reason }, value })),
+    },
+    counter(
+      'slurmscope_influx_points_rejected_total',
+      'Points the store refused with a non-retryable status (4xx other than 429).',
+      stats.rejected,
+    ),
+    counter(
+      'slurmscope_influx_write_retries_total',
+      'Write requests that failed with a retryable error (5xx, 429, timeout, network).',
+      stats.retries,
+    ),
+    gauge('slurmscope_influx_queue_points', 'Points waiting in memory for the next write.', levels.queuePoints),
+    gauge('slurmscope_influx_spool_points', 'Points waiting in the spool for the store.', levels.spoolPoints),
+    gauge('slurmscope_influx_spool_bytes', 'Bytes of the spool files on disk.', levels.spoolBytes),
+  ];
+}

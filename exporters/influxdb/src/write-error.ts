@@ -1,0 +1,81 @@
+import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+
+/** What a failed write means for the batch: retry it later, or drop it as rejected. */
+export interface WriteFailure {
+  /** True for 5xx, 429, timeouts and network errors: the batch is kept and retried. */
+  readonly retryable: boolean;
+  /** HTTP status, when the store answered. */
+  readonly status?: number;
+  /** The store's Retry-After, in ms, when it sent one. */
+  readonly retryAfterMs?: number;
+  /** One line for the log: status or error code and a body excerpt. */
+  readonly message: string;
+}
+
+const EXCERPT = 200;
+
+/**
+ * Classifies an error of a write request. Only 429 and 5xx are retryable among HTTP errors
+ * (the client library would also retry a 404, which would loop forever against an
+ * InfluxDB < 1.8); anything that is not an HTTP answer is a timeout or network error.
+ */
+export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
+  if (err instanceof HttpError) {
+    const status = err.statusCode;
+    const body = (err.body ?? '').replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
+    const retryAfterMs = parseRetryAfter(headerValue(err.headers?.['retry-after']), nowMs);
+    if (status === 429 || status >= 500) {
+      return { retryable: true, status, retryAfterMs, message: `HTTP ${status}: ${body}` };
+    }
+    if (status === 404) {
+      return {
+        retryable: false,
+        status,
+        message:
+          `HTTP 404 from /api/v2/write: the server lacks the v2 write API (InfluxDB < 1.8 has only /write), ` +
+          `or the org/bucket does not exist: ${body}`,
+      };
+    }
+    return { retryable: false, status, message: `HTTP ${status}: ${body}` };
+  }
+  if (err instanceof RequestTimedOutError) return { retryable: true, message: 'request timed out' };
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const text = err instanceof Error ? err.message : String(err);
+  return { retryable: true, message: code && !text.includes(code) ? `${code}: ${text}` : text };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Parses a Retry-After header (seconds or an HTTP date) to ms from now; undefined when absent or malformed. */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date) || !/[a-z]/i.test(text)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/** Backoff settings: the first delay and the cap, in ms. */
+export interface BackoffOptions {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * Delay before retry number `failures` (1 = after the first failure): exponential from
+ * `baseMs`, capped at `maxMs`, with "equal jitter" (half fixed, half random) so that many
+ * agents do not hammer a recovering store in step. A Retry-After is honoured up to the cap.
+ */
+export function backoffDelay(
+  failures: number,
+  options: BackoffOptions,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, failures - 1));
+  const jittered = exp / 2 + (random() * exp) / 2;
+  return Math.round(Math.max(jittered, Math.min(retryAfterMs ?? 0, options.maxMs)));
+}

@@ -1,0 +1,3 @@
+export * from './exporter.js';
+export * from './counter-family.js';
+export * from './server.js';
