@@ -78,11 +78,9 @@ test(
       hooks.push(file);
     }
     let agent: Daemon | undefined;
-    let job: string | undefined;
-    t.after(async () => {
+      t.after(async () => {
       for (const f of hooks) rmSync(f, { force: true });
-      if (job) await cancelJob(job, stack);
-      await agent?.stop();
+        await agent?.stop();
     });
 
     agent = startDaemon(['agent', '--config', config, '--root', root], { name: 'agent-throttle', logDir: dir });
@@ -93,7 +91,7 @@ test(
 
     // The job records the clocks as it starts: the prolog must have restored them by then.
     const out = join(dir, 'job.out');
-    job = await submitJob(
+    const job = await submitJob(
       {
         script: `#!/bin/sh\nfor f in ${root}/sys/devices/system/cpu/cpu[0-7]/cpufreq/scaling_max_freq; do printf '%s ' "$(cat $f)"; done\necho\ncat /proc/self/status | grep Cpus_allowed_list\nsleep 8\n`,
         nodelist: node,
