@@ -78,9 +78,9 @@ test(
       hooks.push(file);
     }
     let agent: Daemon | undefined;
-      t.after(async () => {
+    t.after(async () => {
       for (const f of hooks) rmSync(f, { force: true });
-        await agent?.stop();
+      await agent?.stop();
     });
 
     agent = startDaemon(['agent', '--config', config, '--root', root], { name: 'agent-throttle', logDir: dir });
@@ -103,6 +103,7 @@ test(
       },
       stack,
     );
+    t.after(() => cancelJob(job, stack));
     await waitForJobState(job, ['RUNNING'], 60_000, stack);
     const seen = await waitFor(
       () => {
