@@ -153,7 +153,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 let exitCode = 0;
 try {
-  if (mode === 'unit' || mode === 'all') await nodeTest('unit', unitFiles(), ['--test-timeout=120000']);
+  if (mode === 'unit' || mode === 'all') await nodeTest('unit', unitFiles(), ['--test-timeout=300000']);
   if (!interrupted && (mode === 'integration' || mode === 'all')) await integration();
 } catch (err) {
   console.error(`run: ${err.message}`);
