@@ -10,6 +10,8 @@ export const ctldConfigSchema = z.strictObject({
   interval: duration.prefault('30s'),
   /** Cluster name used in the archive and metrics; default Slurm's ClusterName. */
   cluster: z.string().min(1).optional(),
+  /** Directory of ctld's own state (the InfluxDB spool); the archive has its own `reports.dir`. */
+  stateDir: z.string().min(1).default('/var/lib/slurmscope'),
   log: logSection,
   /** The HTTP server: JSON API, portal, /metrics and the agents' node reports. */
   api: z

@@ -1,13 +1,27 @@
-import type { CtldConfig } from '@slurmscope/common';
-import type { Logger } from '@slurmscope/model';
-import { renderText } from '@slurmscope/prometheus';
+import { join } from 'node:path';
+import { readSecret, type CtldConfig } from '@slurmscope/common';
+import { InfluxSink } from '@slurmscope/influxdb';
+import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
+import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
+import { createApiServer, loadTls } from './api/server.js';
+import type { ReportServicePort } from './api/report-port.js';
+import type { CycleView } from './api/view.js';
+import { Authenticator } from './auth/authenticator.js';
+import { loadAuthSettings } from './auth/load.js';
 import { availabilityFamilies } from './availability.js';
-import { SlurmPoller, pollerFamilies } from './slurm/index.js';
+import { NodeReportStore } from './node-reports.js';
+import { createReportService } from './reports/index.js';
+import { SlurmPoller, pollerFamilies, type PollState } from './slurm/index.js';
+import { computeWebjobs, webjobsFamilies } from './webjobs.js';
 
 /** What one ctld process needs besides its config. */
 export interface CtldOptions {
   readonly config: CtldConfig;
   readonly log: Logger;
+  /** Environment of the Slurm commands and of secrets from variables; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Opens the job report service for a cluster; default {@link openReportService}. */
+  readonly openReports?: (cluster: string) => Promise<ReportServicePort>;
 }
 
 /**
@@ -20,6 +34,7 @@ export async function pollOnce(opts: CtldOptions): Promise<string> {
     timeoutMs: opts.config.slurm.timeout,
     log: opts.log,
     ...(opts.config.slurm.binDir === undefined ? {} : { binDir: opts.config.slurm.binDir }),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
     useWorker: false,
   });
   try {
@@ -32,9 +47,216 @@ export async function pollOnce(opts: CtldOptions): Promise<string> {
   }
 }
 
-/** Runs ctld until `signal` aborts. */
+/** Opens the job report service (archive in `reports.dir`, CO2) of a cluster. */
+export function openReportService(opts: {
+  config: CtldConfig;
+  log: Logger;
+  cluster: string;
+}): Promise<ReportServicePort> {
+  return createReportService(opts);
+}
+
+/** A running ctld, for the CLI (runCtld) and in-process tests. */
+export interface CtldHandle {
+  /** The API's bound address (the real port when 0 was asked). */
+  readonly address: HostPort;
+  readonly poller: SlurmPoller;
+  /** The latest cycle; undefined before the first one finished. */
+  view(): CycleView | undefined;
+  /** Stops polling (after the cycle in flight), closes the API, flushes InfluxDB, closes reports. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts ctld: one Slurm poll per `interval` (aligned, never overlapping), node reports kept
+ * in memory, webjobs and reports computed per cycle, the API and /metrics served from the last
+ * cycle (readers never cause a Slurm call), and the cycle's families written to InfluxDB.
+ * Throws ConfigError for unusable TLS, listen or secret settings before anything starts.
+ */
+export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
+  const { config, log } = opts;
+  const env = opts.env ?? process.env;
+  const tls = loadTls(config);
+  const auth = new Authenticator(loadAuthSettings(config, env));
+  const poller = new SlurmPoller({
+    timeoutMs: config.slurm.timeout,
+    log: log.child({ part: 'slurm' }),
+    env,
+    ...(config.slurm.binDir === undefined ? {} : { binDir: config.slurm.binDir }),
+  });
+  const store = new NodeReportStore();
+  const open =
+    opts.openReports ??
+    ((cluster: string) => openReportService({ config, log: log.child({ part: 'reports' }), cluster }));
+  // The first poll runs before the API listens: it names the cluster, so that a report archive
+  // that cannot open fails the start (when Slurm does not answer yet, the archive opens later).
+  let firstPoll: PollState | undefined = await poller.poll(Date.now());
+  const cluster = config.cluster ?? firstPoll.result?.snapshot.config.clusterName;
+  let reports = cluster === undefined ? undefined : await open(cluster).catch(closing([poller]));
+  const stats = { cycles: 0, cycleSeconds: 0, reportErrors: 0 };
+  let view: CycleView | undefined;
+  let latest: Snapshot | undefined;
+
+  const influx = await openInflux(config, env, log).catch(closing([poller, reports]));
+  const sources: FamilySource[] = [
+    () => pollerFamilies(poller),
+    () => store.families(Date.now()),
+    () => reports?.families() ?? [],
+    () => selfFamilies(stats),
+  ];
+  if (influx) sources.push(() => influx.metrics());
+  const declared = [
+    ...availabilityFamilies({ timestampMs: 0, preemptionModelled: true, partitions: [] }),
+    ...webjobsFamilies([]),
+    ...pollerFamilies(poller),
+    ...store.families(0),
+    ...selfFamilies(stats),
+  ];
+  const exporter = new PrometheusExporter({ families: declared, read: () => latest, sources, log });
+  const server = createApiServer({
+    listen: config.api.listen,
+    tls,
+    exposition: exporter,
+    ctx: {
+      view: () => view,
+      reports: () => reports,
+      intervalMs: config.interval,
+      auth,
+      nodeReports: store,
+      now: Date.now,
+      log: log.child({ part: 'api' }),
+      title: `slurmscope ctld${cluster === undefined ? '' : ` (cluster ${cluster})`}`,
+    },
+  });
+
+  const cycle = async (): Promise<void> => {
+    const t0 = performance.now();
+    const poll = firstPoll ?? (await poller.poll(Date.now()));
+    firstPoll = undefined;
+    const nowMs = Date.now();
+    const nodeReports = store.latest(nowMs);
+    const snapshot = poll.result?.snapshot;
+    const webjobs = computeWebjobs({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });
+    const fresh = poll.result !== undefined && !poll.stale;
+    view = { cycle: ++stats.cycles, nowMs, poll, webjobs };
+    latest = {
+      timestampMs: nowMs,
+      families: [...(poll.result ? availabilityFamilies(poll.result.availability) : []), ...webjobsFamilies(webjobs)],
+    };
+    // The report service learns only from fresh snapshots: a failed poll says nothing about jobs ending.
+    if (fresh && snapshot !== undefined) {
+      try {
+        reports ??= await open(snapshot.config.clusterName ?? 'slurm');
+        await reports.observe({ nowMs, snapshot, reports: nodeReports });
+      } catch (err) {
+        stats.reportErrors++;
+        log.error({ err: (err as Error).message }, 'job reports failed this cycle');
+      }
+    }
+    stats.cycleSeconds = (performance.now() - t0) / 1000;
+    if (influx) {
+      const families = [...(fresh ? latest.families : []), ...sources.flatMap((s) => s())];
+      await influx.export({ timestampMs: nowMs, families });
+    }
+  };
+
+  const address = await server.start().catch(closing([poller, reports, influx && { close: () => influx.shutdown() }]));
+  log.info(
+    {
+      listen: `${address.host}:${address.port}`,
+      tls: tls !== undefined,
+      interval: config.interval,
+      influxdb: config.influxdb.url ?? 'off',
+      agentToken: auth.agentTokenRequired,
+    },
+    'ctld started',
+  );
+  if (!auth.agentTokenRequired) log.warn({}, 'no auth.agentTokenFile: node reports are accepted without a token');
+  const ctl = new AbortController();
+  const loop = runEvery(config.interval, ctl.signal, cycle, log);
+
+  return {
+    address,
+    poller,
+    view: () => view,
+    async stop() {
+      ctl.abort();
+      await loop;
+      const results = await Promise.allSettled([server.close(), influx?.shutdown(), reports?.close(), poller.close()]);
+      for (const r of results)
+        if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'ctld shutdown step failed');
+      log.info({ cycles: stats.cycles, polls: poller.polls, commands: poller.callCounts }, 'ctld stopped');
+    },
+  };
+}
+
+/** A rejection handler that closes what a failed start already opened, then rethrows. */
+function closing(parts: ReadonlyArray<{ close(): Promise<void> } | undefined>): (err: unknown) => Promise<never> {
+  return async (err) => {
+    await Promise.allSettled(parts.map((p) => p?.close()));
+    throw err;
+  };
+}
+
+/** Runs ctld until `signal` aborts (SIGTERM/SIGINT in the CLI), then stops it cleanly. */
 export async function runCtld(opts: CtldOptions, signal: AbortSignal): Promise<void> {
-  opts.log.info({ listen: opts.config.api.listen }, 'ctld started');
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  opts.log.info({}, 'ctld stopped');
+  const handle = await startCtld(opts);
+  if (!signal.aborted)
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  opts.log.info({}, 'ctld stopping: finishing the cycle, flushing outputs');
+  await handle.stop();
+}
+
+/** Calls `fn` now and then every `intervalMs` (aligned to the start, never overlapping) until aborted. */
+async function runEvery(intervalMs: number, signal: AbortSignal, fn: () => Promise<void>, log: Logger): Promise<void> {
+  let next = Date.now();
+  while (!signal.aborted) {
+    try {
+      await fn();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'ctld cycle failed');
+    }
+    next += intervalMs;
+    const wait = next - Date.now();
+    if (wait < 0) next = Date.now(); // a cycle overran: skip the missed ticks rather than bunch them
+    await new Promise<void>((resolve) => {
+      const onAbort = (): void => (clearTimeout(timer), resolve());
+      // The listener goes with the timer: one per wait would pile up on the signal.
+      const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), Math.max(0, wait));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function selfFamilies(stats: { cycles: number; cycleSeconds: number; reportErrors: number }): MetricFamily[] {
+  const one = (name: string, help: string, type: 'counter' | 'gauge', value: number): MetricFamily => ({
+    name,
+    help,
+    type,
+    labelNames: [],
+    samples: [{ labels: {}, value }],
+  });
+  return [
+    one('slurmscope_ctld_cycles_total', 'ctld cycles run (one Slurm poll each).', 'counter', stats.cycles),
+    one('slurmscope_ctld_cycle_seconds', 'Wall time of the last ctld cycle.', 'gauge', stats.cycleSeconds),
+    one('slurmscope_ctld_report_errors_total', 'Cycles whose job-report step failed.', 'counter', stats.reportErrors),
+  ];
+}
+
+async function openInflux(config: CtldConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<InfluxSink | undefined> {
+  const c = config.influxdb;
+  if (!c.url) return undefined;
+  return InfluxSink.open({
+    url: c.url,
+    token: readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', env, key: 'influxdb.tokenFile' }),
+    org: c.org,
+    bucket: c.bucket,
+    batchSize: c.batchSize,
+    flushIntervalMs: c.flushInterval,
+    timeoutMs: c.timeout,
+    // ctld has no stateDir: the spool defaults to a sibling of the report archive.
+    spoolDir: c.spoolDir ?? join(config.stateDir, 'ctld-spool'),
+    spoolMaxBytes: c.spoolMaxBytes,
+    log: log.child({ output: 'influxdb' }),
+  });
 }

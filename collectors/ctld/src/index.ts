@@ -2,3 +2,8 @@ export * from './ctld.js';
 export * from './slurm/index.js';
 export * from './availability.js';
 export * from './webjobs.js';
+export * from './node-reports.js';
+export * from './api/index.js';
+export * from './auth/index.js';
+export * from './reports/index.js';
+export * from './co2.js';

@@ -177,8 +177,18 @@ async function runEvery(intervalMs: number, signal: AbortSignal, fn: () => Promi
     const wait = next - Date.now();
     if (wait < 0) next = Date.now(); // a cycle overran: skip the missed ticks rather than bunch them
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, wait));
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, wait),
+      );
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

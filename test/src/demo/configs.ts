@@ -64,6 +64,7 @@ export function ctldConfig(stack: Stack, paths: DemoPaths): { [key: string]: Yam
   return {
     interval: '10s',
     cluster: stack.cluster,
+    stateDir: join(paths.state, 'ctld'),
     api: { listen: `127.0.0.1:${stack.ports.ctld}` },
     influxdb: { url: stack.urls.victoriametrics },
     auth: { agentTokenFile: paths.tokenFile, jwtKeyFile: stack.paths.jwtKey },

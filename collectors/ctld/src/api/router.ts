@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@slurmscope/model';
+import type { RouteHandler } from '@slurmscope/prometheus';
+import { HttpError } from './http.js';
+
+/** One parsed request as a route sees it. */
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  /** `:name` segments of the route pattern, URL-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly req: IncomingMessage;
+}
+
+/** A route's answer: JSON (any value) unless `text` is given with its content type. */
+export type ApiResponse =
+  | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly status: number;
+      readonly text: string;
+      readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
+
+/** One route: method, pattern (`/api/v1/jobs/:id`) and handler. GET routes answer HEAD too. */
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  readonly pattern: string;
+  readonly handler: (r: ApiRequest) => ApiResponse | Promise<ApiResponse>;
+}
+
+/** What {@link Router.match} found for a method and path. */
+export type RouteMatch =
+  | { readonly kind: 'found'; readonly route: Route; readonly params: Record<string, string> }
+  | { readonly kind: 'method'; readonly allow: readonly string[] }
+  | { readonly kind: 'none' };
+
+interface Compiled {
+  readonly route: Route;
+  readonly segments: readonly string[];
+}
+
+/**
+ * A small router for node:http: exact segments and `:param` segments, JSON answers, HEAD for
+ * every GET, 405 with `Allow` for a known path and another method, 404 as JSON, and thrown
+ * HttpErrors as JSON answers. Paths listed in `passThrough` (e.g. /metrics) go to the next handler.
+ */
+export class Router {
+  private readonly compiled: Compiled[];
+
+  constructor(
+    routes: readonly Route[],
+    private readonly opts: { readonly log: Logger; readonly passThrough?: readonly string[] },
+  ) {
+    this.compiled = routes.map((route) => ({ route, segments: split(route.pattern) }));
+  }
+
+  /** Finds the route of a method and path (pure). */
+  match(method: string, path: string): RouteMatch {
+    const segs = split(path);
+    const allow = new Set<string>();
+    for (const c of this.compiled) {
+      const params = matchSegments(c.segments, segs);
+      if (params === undefined) continue;
+      if (c.route.method === method || (method === 'HEAD' && c.route.method === 'GET')) {
+        return { kind: 'found', route: c.route, params };
+      }
+      allow.add(c.route.method);
+      if (c.route.method === 'GET') allow.add('HEAD');
+    }
+    return allow.size > 0 ? { kind: 'method', allow: [...allow].sort() } : { kind: 'none' };
+  }
+
+  /** The handler to mount on a MetricsServer (`server.use(router.handler())`). */
+  handler(): RouteHandler {
+    return async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (this.opts.passThrough?.includes(url.pathname)) return false;
+      const method = req.method ?? 'GET';
+      const answer = await this.answer(method, url, req);
+      write(res, answer, method === 'HEAD');
+      return true;
+    };
+  }
+
+  private async answer(method: string, url: URL, req: IncomingMessage): Promise<ApiResponse> {
+    const m = this.match(method, url.pathname);
+    if (m.kind === 'none') return { status: 404, json: { error: 'not found', path: url.pathname } };
+    if (m.kind === 'method')
+      return {
+        status: 405,
+        json: { error: `method ${method} not allowed`, allow: m.allow },
+        headers: { allow: m.allow.join(', ') },
+      };
+    try {
+      return await m.route.handler({ method, path: url.pathname, params: m.params, query: url.searchParams, req });
+    } catch (err) {
+      if (err instanceof HttpError) {
+        return {
+          status: err.status,
+          json: { error: err.message, ...err.details },
+          ...(err.headers ? { headers: err.headers } : {}),
+        };
+      }
+      this.opts.log.error({ path: url.pathname, err: (err as Error).message }, 'API request failed');
+      return { status: 500, json: { error: 'internal error' } };
+    }
+  }
+}
+
+function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {
+  const body = 'json' in answer ? `${JSON.stringify(answer.json)}\n` : answer.text;
+  const type = 'json' in answer ? 'application/json; charset=utf-8' : answer.contentType;
+  const headers: Record<string, string | number> = {
+    ...answer.headers,
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  };
+  // An answer sent before the request body was read (401, 413): close rather than drain the rest.
+  if (!res.req.complete) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
+  res.end(head ? undefined : body);
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+function matchSegments(pattern: readonly string[], path: readonly string[]): Record<string, string> | undefined {
+  if (pattern.length !== path.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i]!;
+    const s = path[i]!;
+    if (p.startsWith(':')) {
+      try {
+        params[p.slice(1)] = decodeURIComponent(s);
+      } catch (err) {
+        // A malformed %-escape names no resource: treat as no match (404), not a server error.
+        if (err instanceof URIError) return undefined;
+        throw err;
+      }
+    } else if (p !== s) return undefined;
+  }
+  return params;
+}

@@ -1,0 +1,111 @@
+import { nodeReportSchema, type NodeReportAck } from '@slurmscope/common';
+import { mayRead, type Principal } from '../auth/authenticator.js';
+import { HttpError, readBody } from './http.js';
+import type { ApiContext } from './context.js';
+import type { ApiRequest, Route } from './router.js';
+import type { ReportServicePort } from './report-port.js';
+
+/** Default bound of a node report body. */
+export const MAX_NODE_REPORT_BYTES = 8 * 1024 * 1024;
+
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="slurmscope"' };
+
+/**
+ * The routes that need credentials: POST /api/v1/node-reports (the agents' token) and
+ * GET /api/v1/reports[?user=&limit=], /api/v1/reports/:id (admin, or the report's own user;
+ * another user's report is 404, not 403, so that its existence does not leak).
+ */
+export function privateRoutes(ctx: ApiContext): Route[] {
+  return [
+    { method: 'POST', pattern: '/api/v1/node-reports', handler: (r) => ingest(ctx, r) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/reports',
+      handler: async ({ req, query }) => {
+        const who = reader(ctx, req);
+        const limit = parseLimit(query.get('limit'));
+        const asked = query.get('user') ?? undefined;
+        // A user lists only their own reports, whatever `user` they ask for.
+        const user = who.kind === 'admin' ? asked : who.user;
+        const list = await service(ctx).list({ ...(user === undefined ? {} : { user }), limit });
+        return { status: 200, json: list.filter((e) => mayRead(who, e.user)) };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v1/reports/:id',
+      handler: async ({ req, params }) => {
+        const who = reader(ctx, req);
+        const id = params.id ?? '';
+        const report = await service(ctx).get(id);
+        if (report === undefined || !mayRead(who, report.user))
+          throw new HttpError(404, `no report ${id}`, { jobid: id });
+        return { status: 200, json: report };
+      },
+    },
+  ];
+}
+
+async function ingest(ctx: ApiContext, { req }: ApiRequest): Promise<{ status: number; json: NodeReportAck }> {
+  const auth = ctx.auth.agent({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
+  if (!auth.ok) {
+    ctx.nodeReports.count('unauthorized');
+    throw new HttpError(401, auth.reason, undefined, CHALLENGE);
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, ctx.maxBodyBytes ?? MAX_NODE_REPORT_BYTES);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 413) ctx.nodeReports.count('too_large');
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    ctx.nodeReports.count('invalid');
+    throw new HttpError(400, `body is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = nodeReportSchema.safeParse(raw);
+  if (!parsed.success) {
+    ctx.nodeReports.count('invalid');
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw new HttpError(400, `invalid node report at "${issues[0]?.path ?? ''}": ${issues[0]?.message ?? ''}`, {
+      issues,
+    });
+  }
+  const report = parsed.data;
+  ctx.nodeReports.ingest(report, ctx.now());
+  ctx.nodeReports.count('accepted');
+  const reports = ctx.reports();
+  const scripts =
+    reports === undefined ? [] : report.jobs.filter((j) => reports.hasScript(j.jobid)).map((j) => j.jobid);
+  return { status: 200, json: { scripts } };
+}
+
+/** The reader's principal; anonymous or refused credentials are 401. */
+function reader(ctx: ApiContext, req: ApiRequest['req']): Exclude<Principal, { kind: 'anonymous' }> {
+  const who = ctx.auth.reader({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
+  if (who.kind === 'rejected') throw new HttpError(401, who.reason, undefined, CHALLENGE);
+  if (who.kind === 'anonymous')
+    throw new HttpError(
+      401,
+      'job reports need the admin token, a Slurm JWT (scontrol token) or a trusted proxy user header',
+      undefined,
+      CHALLENGE,
+    );
+  return who;
+}
+
+function service(ctx: ApiContext): ReportServicePort {
+  const s = ctx.reports();
+  if (s === undefined) throw new HttpError(503, 'the report archive is not open yet (no Slurm snapshot)');
+  return s;
+}
+
+function parseLimit(text: string | null): number {
+  if (text === null) return 100;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new HttpError(400, 'limit must be an integer from 1 to 10000');
+  return n;
+}

@@ -1,0 +1,85 @@
+import { HttpError } from './http.js';
+import type { ApiContext } from './context.js';
+import type { ApiResponse, Route } from './router.js';
+import { freshness, type CycleView, type Freshness } from './view.js';
+
+/**
+ * The routes anyone who reaches the port may read (availability and load are not secret):
+ * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/jobs/:id, and the index page.
+ * Each answers from the last cycle; before the first good poll, 503.
+ */
+export function publicRoutes(ctx: ApiContext): Route[] {
+  const current = (): { view: CycleView; fresh: Freshness } => {
+    const view = ctx.view();
+    const fresh = freshness(view, ctx.now(), ctx.intervalMs);
+    if (view === undefined || fresh === undefined) {
+      const retry = String(Math.ceil(ctx.intervalMs / 1000));
+      throw new HttpError(
+        503,
+        'no Slurm snapshot yet',
+        { stale: true, ...(view?.poll.error ? { pollError: view.poll.error } : {}) },
+        { 'retry-after': retry },
+      );
+    }
+    return { view, fresh };
+  };
+  return [
+    { method: 'GET', pattern: '/', handler: () => indexPage(ctx.title) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/availability',
+      handler: () => {
+        const { view, fresh } = current();
+        const a = view.poll.result!.availability;
+        return { status: 200, json: { ...fresh, preemptionModelled: a.preemptionModelled, partitions: a.partitions } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v1/webjobs',
+      handler: ({ query }) => {
+        const { view, fresh } = current();
+        const user = query.get('user');
+        const jobs = user === null ? view.webjobs : view.webjobs.filter((w) => w.user === user);
+        return { status: 200, json: { ...fresh, jobs } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v1/jobs/:id',
+      handler: ({ params }) => {
+        const { view, fresh } = current();
+        const id = params.id ?? '';
+        const job = view.webjobs.find((w) => w.jobid === id) ?? view.webjobs.find((w) => w.displayId === id);
+        if (job === undefined) throw new HttpError(404, `no running job ${id}`, { jobid: id });
+        return { status: 200, json: { ...fresh, job } };
+      },
+    },
+  ];
+}
+
+const LINKS: ReadonlyArray<readonly [string, string]> = [
+  ['/api/v1/availability', 'availability per partition (idle, allocated, down, drain, preemptable, available)'],
+  ['/api/v1/webjobs', 'running jobs: load per node, imbalance, efficiency (?user=NAME)'],
+  ['/api/v1/jobs/ID', 'one running job (webjobs view)'],
+  ['/api/v1/reports', 'job reports (admin token, Slurm JWT or trusted proxy user)'],
+  ['/api/v1/reports/ID', 'one job report'],
+  ['/metrics', 'Prometheus text exposition'],
+];
+
+function indexPage(title: string): ApiResponse {
+  const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const items = LINKS.map(([href, what]) => `<li><a href="${esc(href)}">${esc(href)}</a> — ${esc(what)}</li>`).join(
+    '\n',
+  );
+  const text = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
+<body><h1>${esc(title)}</h1>
+<ul>
+${items}
+</ul>
+<p>POST /api/v1/node-reports is for the node agents.</p>
+</body></html>
+`;
+  return { status: 200, text, contentType: 'text/html; charset=utf-8' };
+}

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PollResult } from '../slurm/snapshot.js';
+import { freshness, type CycleView } from './view.js';
+
+const T = 1_800_000_000_000;
+const result = { snapshot: { timestampMs: T } } as unknown as PollResult;
+const view = (poll: CycleView['poll']): CycleView => ({ cycle: 1, nowMs: T, poll, webjobs: [] });
+
+const CASES: ReadonlyArray<{ name: string; view: CycleView | undefined; nowMs: number; want: object | undefined }> = [
+  { name: 'before the first cycle', view: undefined, nowMs: T, want: undefined },
+  {
+    name: 'first poll failed: nothing to serve',
+    view: view({ stale: true, error: 'boom' }),
+    nowMs: T,
+    want: undefined,
+  },
+  {
+    name: 'fresh',
+    view: view({ result, stale: false }),
+    nowMs: T + 1500,
+    want: { snapshotMs: T, snapshotAgeSeconds: 1.5, stale: false },
+  },
+  {
+    name: 'last poll failed: old snapshot, stale, with the error',
+    view: view({ result, stale: true, error: 'squeue: timed out' }),
+    nowMs: T + 12_000,
+    want: { snapshotMs: T, snapshotAgeSeconds: 12, stale: true, error: 'squeue: timed out' },
+  },
+  {
+    name: 'no poll finished for 3 intervals (hung Slurm)',
+    view: view({ result, stale: false }),
+    nowMs: T + 30_001,
+    want: { snapshotMs: T, snapshotAgeSeconds: 30.001, stale: true },
+  },
+  {
+    name: 'exactly 3 intervals is still fresh',
+    view: view({ result, stale: false }),
+    nowMs: T + 30_000,
+    want: { snapshotMs: T, snapshotAgeSeconds: 30, stale: false },
+  },
+  {
+    name: 'clock went back: age 0',
+    view: view({ result, stale: false }),
+    nowMs: T - 5000,
+    want: { snapshotMs: T, snapshotAgeSeconds: 0, stale: false },
+  },
+];
+
+for (const c of CASES) {
+  test(`freshness: ${c.name}`, () => {
+    assert.deepEqual(freshness(c.view, c.nowMs, 10_000), c.want);
+  });
+}

@@ -1,0 +1,46 @@
+import type { PollState } from '../slurm/poller.js';
+import type { Webjob } from '../webjobs.js';
+
+/** What one ctld cycle computed: every API and /metrics reader is served from the latest one. */
+export interface CycleView {
+  /** Cycle number, from 1. */
+  readonly cycle: number;
+  /** When the cycle ran (ms since epoch). */
+  readonly nowMs: number;
+  /** The poll's state: the last good result (possibly from an earlier cycle) and whether this poll failed. */
+  readonly poll: PollState;
+  readonly webjobs: readonly Webjob[];
+}
+
+/** How fresh the served snapshot is, as the API reports it next to every answer. */
+export interface Freshness {
+  /** When the served snapshot was taken (ms since epoch). */
+  readonly snapshotMs: number;
+  readonly snapshotAgeSeconds: number;
+  /** True when the last poll failed, or the snapshot is older than `staleAfterIntervals` intervals. */
+  readonly stale: boolean;
+  /** Why the last poll failed, when it did. */
+  readonly error?: string;
+}
+
+/**
+ * The freshness of a view at `nowMs`, or undefined before the first good poll. A snapshot is
+ * stale when its poll failed or when no poll has finished for `staleAfterIntervals` intervals
+ * (a Slurm that hangs until the command timeout). Pure.
+ */
+export function freshness(
+  view: CycleView | undefined,
+  nowMs: number,
+  intervalMs: number,
+  staleAfterIntervals = 3,
+): Freshness | undefined {
+  const snapshotMs = view?.poll.result?.snapshot.timestampMs;
+  if (view === undefined || snapshotMs === undefined) return undefined;
+  const age = Math.max(0, (nowMs - snapshotMs) / 1000);
+  return {
+    snapshotMs,
+    snapshotAgeSeconds: Math.round(age * 1000) / 1000,
+    stale: view.poll.stale || age * 1000 > staleAfterIntervals * intervalMs,
+    ...(view.poll.error === undefined ? {} : { error: view.poll.error }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './jwt.js';
+export * from './authenticator.js';
+export * from './load.js';

@@ -1,0 +1,325 @@
+// ctld in-process against a fake Slurm: shell scripts in a binDir that print the captured 22.05
+// outputs and log every run, so the test counts real command executions.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, ctldConfigSchema, type NodeReport } from '@slurmscope/common';
+import { RecordingLogger } from '@slurmscope/model';
+import { loadTls } from './api/server.js';
+import { startCtld, type CtldHandle } from './ctld.js';
+import type { Webjob } from './webjobs.js';
+
+const FIX = fileURLToPath(new URL('../testdata/slurm/22.05/', import.meta.url));
+
+const CLEANUPS = new WeakMap<TestContext, Array<() => unknown>>();
+
+/** Cleanup steps of a test, run in list order after it (ctld is stopped before its files go). */
+function cleanups(t: TestContext): Array<() => unknown> {
+  let list = CLEANUPS.get(t);
+  if (list === undefined) {
+    const steps: Array<() => unknown> = [];
+    list = steps;
+    CLEANUPS.set(t, steps);
+    t.after(async () => {
+      for (const step of steps) await step();
+    });
+  }
+  return list;
+}
+
+interface FakeSlurm {
+  readonly dir: string;
+  readonly binDir: string;
+  /** Commands run so far, one line each ("sinfo --json"). */
+  calls(): string[];
+  /** Makes every command fail (true) or answer again (false). */
+  fail(on: boolean): void;
+}
+
+function fakeSlurm(t: TestContext): FakeSlurm {
+  const dir = mkdtempSync(join(tmpdir(), 'ctld-fake-slurm-'));
+  cleanups(t).push(() => rmSync(dir, { recursive: true, force: true }));
+  const log = join(dir, 'calls.log');
+  const flag = join(dir, 'fail');
+  const script = (name: string, body: string): void => {
+    const file = join(dir, name);
+    writeFileSync(
+      file,
+      `#!/bin/sh\necho "${name} $*" >> '${log}'\nif [ -e '${flag}' ]; then echo "${name}: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi\n${body}\n`,
+    );
+    chmodSync(file, 0o755);
+  };
+  script('sinfo', `cat '${FIX}sinfo.json'`);
+  script('squeue', `cat '${FIX}squeue-running.txt'`);
+  script('sdiag', `cat '${FIX}sdiag.txt'`);
+  script(
+    'scontrol',
+    `case "$1 $2" in
+  "--version "*) echo "slurm-wlm 22.05.8" ;;
+  "show partition") cat '${FIX}scontrol-partition.txt' ;;
+  "show config") cat '${FIX}scontrol-config.txt' ;;
+  *) echo "unexpected: $*" >&2; exit 2 ;;
+esac`,
+  );
+  return {
+    dir,
+    binDir: dir,
+    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
+    fail: (on) => (on ? writeFileSync(flag, '') : rmSync(flag, { force: true })),
+  };
+}
+
+async function start(
+  t: TestContext,
+  slurm: FakeSlurm,
+  extra: Record<string, unknown> = {},
+): Promise<{ ctld: CtldHandle; base: string; log: RecordingLogger }> {
+  const tokenFile = join(slurm.dir, 'agent.token');
+  writeFileSync(tokenFile, 'agent-tok\n', { mode: 0o600 });
+  const config = ctldConfigSchema.parse({
+    interval: '200ms',
+    api: { listen: '127.0.0.1:0' },
+    slurm: { binDir: slurm.binDir, timeout: '5s' },
+    reports: { dir: join(slurm.dir, 'reports') },
+    auth: { agentTokenFile: tokenFile },
+    ...extra,
+  });
+  const log = new RecordingLogger();
+  const ctld = await startCtld({ config, log, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  cleanups(t).unshift(() => ctld.stop());
+  return { ctld, base: `http://127.0.0.1:${ctld.address.port}`, log };
+}
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('ctld: 200 concurrent API and /metrics requests cause zero extra Slurm command runs', async (t) => {
+  const slurm = fakeSlurm(t);
+  const { ctld, base } = await start(t, slurm, { interval: '1h' });
+  await until('the first cycle', () => ctld.view());
+  const before = slurm.calls();
+  assert.deepEqual(
+    [...before].sort(),
+    [
+      'scontrol --version',
+      'scontrol show config',
+      'scontrol show partition -o',
+      'sdiag ',
+      'sinfo --json',
+      `squeue ${before.find((c) => c.startsWith('squeue'))?.slice(7)}`,
+    ].sort(),
+    'one poll: version once, then nodes, jobs, partitions, sdiag, config',
+  );
+  const paths = ['/api/v1/availability', '/api/v1/webjobs', '/api/v1/jobs/1', '/metrics', '/api/v1/reports', '/'];
+  const statuses = await Promise.all(
+    Array.from({ length: 200 }, async (_, i) => {
+      const res = await fetch(`${base}${paths[i % paths.length]}`);
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
+  assert.deepEqual([...new Set(statuses)].sort(), [200, 401], 'reports are 401 without credentials; the rest 200');
+  assert.deepEqual(slurm.calls(), before, 'no Slurm command ran for any reader');
+  assert.equal(ctld.poller.polls, 1);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^slurmscope_slurm_commands_total\{command="nodes"\} 1$/m);
+  assert.match(metrics, /^slurmscope_partition_cpus\{partition="batch",state="idle"\} \d+$/m);
+  assert.match(metrics, /^slurmscope_slurm_snapshot_age_seconds \d/m);
+});
+
+test('ctld: a failed poll serves the last snapshot with its age and the stale flag, then recovers', async (t) => {
+  const slurm = fakeSlurm(t);
+  const { ctld, base } = await start(t, slurm);
+  await until('the first cycle', () => ctld.view());
+  slurm.fail(true);
+  const stale = await until('a stale answer', async () => {
+    const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as {
+      stale: boolean;
+      error?: string;
+      snapshotAgeSeconds: number;
+      partitions: Array<{ partition: string }>;
+    };
+    // Stale with the poll's error (a slow poll alone can also make a 200 ms snapshot stale).
+    return body.stale && body.error !== undefined ? body : undefined;
+  });
+  assert.match(stale.error ?? '', /Unable to contact slurm controller/);
+  assert.ok(
+    stale.partitions.some((p) => p.partition === 'batch'),
+    'the last good snapshot is still served',
+  );
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  assert.match(metrics, /^slurmscope_slurm_snapshot_stale 1$/m);
+  assert.match(metrics, /^slurmscope_slurm_poll_errors_total [1-9]/m);
+  slurm.fail(false);
+  await until('a fresh answer', async () => {
+    const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as { stale: boolean };
+    return body.stale ? undefined : body;
+  });
+});
+
+test('ctld: node reports become webjobs (imbalance) in the next cycle, on the API and /metrics', async (t) => {
+  const slurm = fakeSlurm(t);
+  const { ctld, base } = await start(t, slurm);
+  await until('the first cycle', () => ctld.view());
+  // Job 1 of the fixture runs on c2 and c3: burn on c2, idle on c3.
+  const report = (node: string, util: number): NodeReport => ({
+    version: 1,
+    node,
+    timestampMs: Date.now(),
+    intervalMs: 1000,
+    cpus: 2,
+    power: {},
+    jobs: [
+      { jobid: '1', cpus: 1, cpuSeconds: 10, cpuUtilization: util, memoryUsedBytes: 5e6, gpuSeconds: 0, gpus: [] },
+    ],
+  });
+  for (const [node, util] of [
+    ['c2', 0.98],
+    ['c3', 0.02],
+  ] as const) {
+    const res = await fetch(`${base}/api/v1/node-reports`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer agent-tok', 'content-type': 'application/json' },
+      body: JSON.stringify(report(node, util)),
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { scripts: [] });
+  }
+  const job = await until('job 1 with both nodes measured', async () => {
+    const body = (await (await fetch(`${base}/api/v1/jobs/1`)).json()) as { job?: Webjob };
+    return body.job?.nodes.every((n) => n.reported) ? body.job : undefined;
+  });
+  assert.ok(Math.abs((job.loadImbalance ?? 0) - 0.96 / 0.98) < 1e-9, String(job.loadImbalance));
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const m = /^slurmscope_job_load_imbalance_ratio\{jobid="1"\} ([\d.]+)$/m.exec(metrics);
+  assert.ok(m && Number(m[1]) > 0.9, metrics.slice(0, 500));
+  assert.match(metrics, /^slurmscope_ctld_nodes_reporting 2$/m);
+  assert.doesNotMatch(metrics, /slurmscope_partition_\w+\{[^}]*jobid=/, 'no jobid on cluster-level series');
+});
+
+test('ctld: refuses to listen beyond loopback without TLS, and serves HTTPS with a certificate', async (t) => {
+  const cfg = (api: Record<string, string>) => ctldConfigSchema.parse({ api });
+  for (const listen of ['0.0.0.0:9818', ':9818', '[::]:9818', '10.1.2.3:9818']) {
+    assert.throws(
+      () => loadTls(cfg({ listen })),
+      (e: unknown) => e instanceof ConfigError && e.key === 'api.listen',
+      listen,
+    );
+  }
+  for (const listen of ['127.0.0.1:9818', 'localhost:9818', '[::1]:9818'])
+    assert.equal(loadTls(cfg({ listen })), undefined);
+  assert.throws(
+    () => loadTls(cfg({ listen: '127.0.0.1:1', tlsCertFile: '/x' })),
+    (e: unknown) => e instanceof ConfigError && e.key === 'api.tlsKeyFile',
+  );
+  assert.throws(
+    () => loadTls(cfg({ listen: '127.0.0.1:1', tlsCertFile: '/nonexistent/c', tlsKeyFile: '/nonexistent/k' })),
+    /api\.tlsCertFile.*ENOENT/,
+  );
+
+  const slurm = fakeSlurm(t);
+  const cert = join(slurm.dir, 'cert.pem');
+  const key = join(slurm.dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  const { ctld } = await start(t, slurm, { api: { listen: '127.0.0.1:0', tlsCertFile: cert, tlsKeyFile: key } });
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: ctld.address.port, path: '/', ca: readFileSync(cert) }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.match(body, /<title>slurmscope ctld \(cluster capture\)<\/title>/);
+});
+
+test('ctld: each cycle goes to InfluxDB as line protocol; jobid only on per-job series', async (t) => {
+  const lines: string[] = [];
+  const store = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      if (req.url?.startsWith('/api/v2/write')) lines.push(...body.split('\n').filter((l) => l !== ''));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise((r) => store.close(r)));
+  const url = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+  const slurm = fakeSlurm(t);
+  const { ctld, base } = await start(t, slurm, {
+    influxdb: { url, flushInterval: '100ms', spoolDir: join(slurm.dir, 'spool') },
+  });
+  const res = await fetch(`${base}/api/v1/node-reports`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer agent-tok' },
+    body: JSON.stringify({
+      version: 1,
+      node: 'c1',
+      timestampMs: Date.now(),
+      intervalMs: 1000,
+      cpus: 2,
+      power: {},
+      jobs: [{ jobid: '2', cpus: 1, cpuSeconds: 1, cpuUtilization: 0.5, memoryUsedBytes: 1, gpuSeconds: 0, gpus: [] }],
+    }),
+  });
+  assert.equal(res.status, 200);
+  await until('a per-job point and a partition point', () =>
+    lines.some((l) => l.startsWith('slurmscope_job,jobid=2 ')) &&
+    lines.some((l) => l.startsWith('slurmscope_partition,'))
+      ? true
+      : undefined,
+  );
+  assert.ok(ctld.view());
+  assert.ok(
+    lines.some((l) => /^slurmscope_slurm snapshot_age_seconds=/.test(l)),
+    'poller health is written too',
+  );
+  const withJobid = lines.filter((l) => l.split(' ')[0]!.includes('jobid='));
+  assert.ok(withJobid.length > 0);
+  assert.ok(
+    withJobid.every((l) => l.startsWith('slurmscope_job,')),
+    `jobid on a cluster-level series: ${withJobid.find((l) => !l.startsWith('slurmscope_job,'))}`,
+  );
+});
