@@ -24,6 +24,15 @@ interface Group {
  */
 export function encodeSnapshot(snapshot: Snapshot): EncodedSnapshot {
   const groups = new Map<string, Group>();
+  // A cycle repeats the same label keys and values (node, jobid) thousands of times: escape and
+  // sort each distinct one once per snapshot (this was a third of the encoding cost at 256 jobs).
+  const escaped = new Map<string, string>();
+  const tag = (text: string): string => {
+    let e = escaped.get(text);
+    if (e === undefined) escaped.set(text, (e = escape.tag(text)));
+    return e;
+  };
+  const sortedKeys = new Map<string, string[]>();
   let invalid = 0;
   let fields = 0;
   for (const family of snapshot.families) {
@@ -35,40 +44,51 @@ export function encodeSnapshot(snapshot: Snapshot): EncodedSnapshot {
       invalid += family.samples.length;
       continue;
     }
+    const measurement = escape.measurement(parts.measurement);
+    const field = tag(parts.field);
     for (const sample of family.samples) {
       if (!Number.isFinite(sample.value)) {
         invalid++;
         continue;
       }
-      const head = escape.measurement(parts.measurement) + tagSet(sample.labels);
+      const head = measurement + tagSet(sample.labels, tag, sortedKeys);
       let group = groups.get(head);
       if (!group) {
         group = { head, fields: new Map() };
         groups.set(head, group);
       }
-      if (group.fields.has(parts.field)) {
+      if (group.fields.has(field)) {
         invalid++;
         continue;
       }
-      group.fields.set(parts.field, sample.value);
+      group.fields.set(field, sample.value);
       fields++;
     }
   }
   const ts = String(Math.round(snapshot.timestampMs));
   const lines: string[] = [];
   for (const group of groups.values()) {
-    const body = [...group.fields].map(([field, value]) => `${escape.tag(field)}=${String(value)}`).join(',');
+    let body = '';
+    for (const [field, value] of group.fields) body += `${body ? ',' : ''}${field}=${String(value)}`;
     lines.push(`${group.head} ${body} ${ts}`);
   }
   return { lines, invalid, fields };
 }
 
-/** `,k=v,...` of the non-empty labels, sorted by key (InfluxDB's canonical order). */
-function tagSet(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels)
-    .filter((k) => labels[k] !== '')
-    .sort();
+/** `,k=v,...` of the non-empty labels, sorted by key (InfluxDB's canonical order), escaped through `tag`. */
+function tagSet(
+  labels: Readonly<Record<string, string>>,
+  tag: (text: string) => string,
+  sortedKeys: Map<string, string[]>,
+): string {
+  const own = Object.keys(labels);
+  const signature = own.join('\u0000');
+  let keys = sortedKeys.get(signature);
+  if (keys === undefined) sortedKeys.set(signature, (keys = own.sort()));
   let out = '';
-  for (const key of keys) out += `,${escape.tag(key)}=${escape.tag(labels[key] ?? '')}`;
+  for (const key of keys) {
+    const value = labels[key];
+    if (value) out += `,${tag(key)}=${tag(value)}`;
+  }
   return out;
 }
