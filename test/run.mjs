@@ -153,6 +153,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 let exitCode = 0;
 try {
+  // Some unit files run real servers of their own (VictoriaMetrics through an outage): on a fresh
+  // machine the packages must be there before them, or those tests would only be skipped.
+  if (mode === 'all') await stackScript('install');
   if (mode === 'unit' || mode === 'all') await nodeTest('unit', unitFiles(), ['--test-timeout=300000']);
   if (!interrupted && (mode === 'integration' || mode === 'all')) await integration();
 } catch (err) {
