@@ -1,4 +1,5 @@
 import { ParseError } from '@slurmscope/common';
+import { parseCpuList } from '../parse/cgroup.js';
 
 /*
  * Pure parsers of the cpufreq and topology files (Documentation/admin-guide/pm/cpufreq.rst,
@@ -9,7 +10,6 @@ import { ParseError } from '@slurmscope/common';
 const KHZ = /^\d{1,10}$/;
 const GOVERNOR = /^[a-z][a-z0-9_-]*$/;
 const CPU_DIR = /^cpu(\d{1,5})$/;
-const CPU_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 
 /** Parses a frequency file (`scaling_max_freq`, `cpuinfo_min_freq`, …): one integer in kHz. */
 export function parseKHz(text: string, source: string): number {
@@ -46,20 +46,10 @@ export function parseOnline(text: string, source: string): boolean {
   throw new ParseError(source, 'expected 0 or 1', t);
 }
 
-/** Parses a kernel CPU list (`thread_siblings_list`: "0,4", "0-1", "2-3,6-7") into sorted unique numbers. */
+/** Parses `thread_siblings_list` ("0,4", "0-1", "2-3,6-7"): a kernel CPU list that is never empty. */
 export function parseSiblingList(text: string, source: string): number[] {
-  const t = text.trim();
-  if (t === '') throw new ParseError(source, 'empty CPU list', text);
-  const cpus = new Set<number>();
-  for (const part of t.split(',')) {
-    const m = CPU_RANGE.exec(part);
-    if (!m) throw new ParseError(source, 'bad CPU list element', part);
-    const lo = Number(m[1]);
-    const hi = m[2] === undefined ? lo : Number(m[2]);
-    if (hi < lo) throw new ParseError(source, 'bad CPU range', part);
-    for (let c = lo; c <= hi; c++) cpus.add(c);
-  }
-  return [...cpus].sort((a, b) => a - b);
+  if (text.trim() === '') throw new ParseError(source, 'empty CPU list', text);
+  return parseCpuList(text, source);
 }
 
 /** The CPU number of a `cpu<N>` directory name, else undefined (cpufreq, cpuidle, online, …). */
