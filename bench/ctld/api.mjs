@@ -104,9 +104,20 @@ export async function postReports(port, reports, concurrency = 16) {
  * Open-loop load: request i is due at start + i / rate, whatever happened to earlier ones, on a
  * keep-alive pool of `sockets`; `paths` are taken in turn. Sending stops after `seconds`; the
  * answers still out are waited for at most `drainSeconds`, then counted as timed out.
- * `agentReports` (optional) re-POSTs node reports at their own rate alongside, as agents do.
+ * `agentReports` (optional) re-POSTs node reports at their own rate alongside, as agents do;
+ * `headers` (optional) go with every GET (e.g. `accept-encoding: gzip`, as browsers and Grafana send).
  */
-export async function load({ port, pid, rate, seconds, paths, sockets = 64, drainSeconds = 10, agentReports }) {
+export async function load({
+  port,
+  pid,
+  rate,
+  seconds,
+  paths,
+  sockets = 64,
+  drainSeconds = 10,
+  agentReports,
+  headers,
+}) {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const total = Math.round(rate * seconds);
   // `paths`: [label, path or (i) => path] pairs, taken in turn; figures are kept per label.
@@ -126,7 +137,7 @@ export async function load({ port, pid, rate, seconds, paths, sockets = 64, drai
     const s = byPath[label];
     outstanding++;
     maxOutstanding = Math.max(maxOutstanding, outstanding);
-    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
       s.statuses[res.statusCode] = (s.statuses[res.statusCode] ?? 0) + 1;
       res.on('data', (c) => (s.bytes += c.length));
       res.on('end', () => {

@@ -42,22 +42,15 @@ function child(script, ...argv) {
 const results = { startedAt: startedAt.toISOString(), quick, work, loadSeconds: LOAD_SECONDS, rate: RATE };
 try {
   step(`generating the synthetic cluster in ${work}`);
-  const gen = setup(work);
-  results.gen = {
-    sizes: gen.sizes,
-    sizes0: gen.sizes0,
-    ending: gen.ending,
-    noScript: gen.noScript,
-    nodes: gen.cluster.nodes.length,
-    running: gen.cluster.jobs.length,
-    pending: gen.cluster.pendingJobs.length,
-  };
+  // Only the summary stays: the generated cluster (130,000 job objects) would otherwise stay in
+  // this process's heap, and its GC pauses would delay the load generator's reads in part 3.
+  results.gen = summarize(setup(work));
 
   step('part 1a: poll input sizes with 100,000 and with 0 pending jobs (real SlurmPoller, fake binDir)');
   results.sizes = child('poll-child.mjs', 'sizes', bin, join(work, 'bin0'));
   step('part 1b: buildPollResult + computeWebjobs in one thread (child process, 7 runs)');
   results.pure = child('poll-child.mjs', 'pure', bin, '7');
-  step('part 1c: SlurmPoller worker-thread path + computeWebjobs (child process, 7 polls)');
+  step('part 1c: SlurmPoller worker-thread path + webjobs + API bodies (child process, 7 polls)');
   results.worker = child('poll-child.mjs', 'worker', bin, '7');
 
   step('part 2: 1,000 jobs end at once (createReportService, LocalArchive, fake sacct)');
@@ -114,7 +107,16 @@ async function apiPhases() {
       },
       // Last: when ctld cannot keep up, its backlog would spill into a following phase.
       {
-        name: 'target mix: availability + full webjobs',
+        name: 'target mix: availability + full webjobs, gzip (as browsers and Grafana ask)',
+        paths: [
+          ['availability', '/api/v1/availability'],
+          ['webjobs (all jobs)', '/api/v1/webjobs'],
+        ],
+        headers: { 'accept-encoding': 'gzip' },
+        target: true,
+      },
+      {
+        name: 'target mix: availability + full webjobs, uncompressed (8.4 MB each)',
         paths: [
           ['availability', '/api/v1/availability'],
           ['webjobs (all jobs)', '/api/v1/webjobs'],
@@ -133,6 +135,7 @@ async function apiPhases() {
         seconds: LOAD_SECONDS,
         paths: spec.paths,
         drainSeconds: 10,
+        ...(spec.headers ? { headers: spec.headers } : {}),
         ...(spec.agents ? { agentReports: { reports, intervalSeconds: 10 } } : {}),
       });
       const m1 = (await get(ctld.port, '/metrics', {}).catch(() => ({ body: '' }))).body.toString();
@@ -150,6 +153,18 @@ async function apiPhases() {
     exitCode = await stopCtld(ctld);
   }
   return { phases, exitCode, cli: `node collectors/cli/dist/main.js ctld --config ${'<work>/ctld.yaml'}` };
+}
+
+function summarize(gen) {
+  return {
+    sizes: gen.sizes,
+    sizes0: gen.sizes0,
+    ending: gen.ending,
+    noScript: gen.noScript,
+    nodes: gen.cluster.nodes.length,
+    running: gen.cluster.jobs.length,
+    pending: gen.cluster.pendingJobs.length,
+  };
 }
 
 function gen_users() {

@@ -1,13 +1,13 @@
 // Child process of the ctld benchmark, part 1 (one poll), so that its peak RSS is its own.
 //   node poll-child.mjs pure   <dir> <runs>   buildPollResult + computeWebjobs in this thread
-//   node poll-child.mjs worker <dir> <runs>   SlurmPoller (fake binDir, worker thread) + computeWebjobs
+//   node poll-child.mjs worker <dir> <runs>   SlurmPoller (fake binDir, worker thread) + webjobs + API bodies
 //   node poll-child.mjs sizes  <dir> [<dir>]  bytes each poll command printed, per bin dir
 // Prints one JSON object on stdout.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { runCommand } from '@slurmscope/common';
-import { SlurmPoller, buildPollResult, computeWebjobs } from '@slurmscope/ctld';
+import { SlurmPoller, buildCycleView, buildPollResult, computeWebjobs, computeWebjobsPaced } from '@slurmscope/ctld';
 import { maxRssBytes, measure, median, quietLogger } from './stats.mjs';
 
 const [mode, dir, third] = process.argv.slice(2);
@@ -41,7 +41,7 @@ async function pure(runs) {
     const web = await measure(() =>
       computeWebjobs({ jobs: parse.result.snapshot.jobs, reports, nowMs: raw.timestampMs }),
     );
-    // What one API request costs today: the router JSON.stringify's the whole answer per request.
+    // One whole serialization of each answer: what every request cost before answers were prebuilt per cycle.
     const body = await measure(() => JSON.stringify({ stale: false, jobs: web.result }).length);
     const avail = await measure(() => JSON.stringify(parse.result.availability).length);
     rows.push({ parse, web, body, avail });
@@ -85,8 +85,18 @@ async function worker(runs) {
       const poll = await measure(() => poller.poll(Date.now()));
       if (poll.result.result === undefined) throw new Error(`poll failed: ${poll.result.error}`);
       const jobs = poll.result.result.snapshot.jobs;
-      const web = await measure(() => computeWebjobs({ jobs, reports, nowMs: Date.now() }));
-      rows.push({ poll, web, jobs: jobs.length });
+      // As ctld's cycle does: webjobs in slices, then the API answers serialized and gzip'd once.
+      const web = await measure(() => computeWebjobsPaced({ jobs, reports, nowMs: Date.now() }));
+      const view = await measure(() =>
+        buildCycleView({ cycle: i + 1, nowMs: Date.now(), poll: poll.result, webjobs: web.result }),
+      );
+      rows.push({
+        poll,
+        web,
+        view,
+        jobs: jobs.length,
+        gzipBytes: view.result.answers.webjobs.deflated?.deflated.length,
+      });
     }
   } finally {
     delay.disable();
@@ -100,6 +110,9 @@ async function worker(runs) {
     pollCpu: median(warm.map((r) => r.poll.cpu)),
     pollWall: median(warm.map((r) => r.poll.wall)),
     webjobsCpu: median(warm.map((r) => r.web.cpu)),
+    viewCpu: median(warm.map((r) => r.view.cpu)),
+    viewWall: median(warm.map((r) => r.view.wall)),
+    webjobsGzipBytes: rows[0].gzipBytes,
     totalCpu: median(warm.map((r) => r.poll.cpu + r.web.cpu)),
     totalWall: median(warm.map((r) => r.poll.wall + r.web.wall)),
     // How long the main thread (where the API answers) was blocked while polls ran in the worker.

@@ -23,7 +23,6 @@ function machine() {
 
 /** The summary rows: figure, measured, target, met. */
 export function summaryRows(r) {
-  const a = r.api.phases.find((p) => p.target);
   const rows = [
     [
       'one poll: parse + availability + webjobs, CPU (median, one thread)',
@@ -38,6 +37,12 @@ export function summaryRows(r) {
       '< 1 s',
       ok(r.worker.totalCpu < 1),
     ],
+    [
+      'same cycle: API answers prebuilt (indexes, serialization, gzip), CPU (median)',
+      `${msOf(r.worker.viewCpu)} (wall ${msOf(r.worker.viewWall)})`,
+      '—',
+      '',
+    ],
     ['same, peak RSS of the process', mb(r.worker.maxRssBytes), '< 500 MB', ok(r.worker.maxRssBytes < 500e6)],
     [
       'poll input, 100,000 vs 0 pending jobs',
@@ -51,14 +56,9 @@ export function summaryRows(r) {
       '< 30 s (one cycle)',
       ok(r.reports.cycle2.wall < 30 && r.reports.written === r.reports.ending),
     ],
-    [
-      `API ${a.rate} req/s, availability + full webjobs, p99`,
-      `${lat(a.all.p99)} (achieved ${f1(a.achievedRate)} req/s, ${a.timedOut} timed out)`,
-      '< 50 ms',
-      ok(a.all.p99 < 50 && a.timedOut === 0 && a.errors === 0),
-    ],
   ];
-  for (const p of r.api.phases.filter((x) => !x.target)) {
+  // The target phases first (the issue's wording), then the portal mixes.
+  for (const p of [...r.api.phases.filter((x) => x.target), ...r.api.phases.filter((x) => !x.target)]) {
     rows.push([
       `API ${p.rate} req/s, ${p.name}, p99`,
       `${lat(p.all.p99)} (achieved ${f1(p.achievedRate)} req/s, ${p.timedOut} timed out)`,
@@ -200,7 +200,11 @@ ${table(
     ['webjobs (join with node reports)', msOf(p.webjobsCpu), msOf(p.webjobsWall)],
     ['**total**', `**${msOf(p.totalCpu)}**`, `**${msOf(p.totalWall)}**`],
     ['first run (cold JIT), total', msOf(p.first.cpu), msOf(p.first.wall)],
-    [`JSON.stringify of the /api/v1/webjobs answer (${mb(p.webjobsBodyBytes)}), once`, msOf(p.webjobsJsonCpu), '—'],
+    [
+      `JSON.stringify of the /api/v1/webjobs answer (${mb(p.webjobsBodyBytes)}), once (per request before the fix; now once per cycle, in slices)`,
+      msOf(p.webjobsJsonCpu),
+      '—',
+    ],
     [
       `JSON.stringify of the /api/v1/availability answer (${p.availabilityBodyBytes} B), once`,
       msOf(p.availabilityJsonCpu),
@@ -212,10 +216,14 @@ ${table(
 Input ${mb(p.inputBytes)}; RSS after loading inputs and reports ${mb(p.rssBeforeBytes)}; peak RSS (\`process.resourceUsage().maxRSS\`) **${mb(p.maxRssBytes)}**.
 
 Through the real path (\`node bench/ctld/poll-child.mjs worker <bin> 7\`: \`new SlurmPoller({binDir})\`,
-\`poll()\` spawns scontrol/sinfo/squeue/sdiag, parses in its worker thread, posts the result back;
-then \`computeWebjobs\` on the main thread as ctld does): per poll CPU **${msOf(w.totalCpu)}** (poll ${msOf(w.pollCpu)} +
-webjobs ${msOf(w.webjobsCpu)}), wall ${msOf(w.totalWall)}; first poll ${msOf(w.first.cpu)} CPU. Peak RSS **${mb(w.maxRssBytes)}**.
-Main event loop delay over polls 2..${w.runs} (poll + webjobs): p99 ${f1(w.loopDelayP99Ms)} ms, max ${f1(w.loopDelayMaxMs)} ms.
+\`poll()\` spawns scontrol/sinfo/squeue/sdiag from its worker thread, parses there, posts the result back in
+transferred slices that the main thread unpacks between turns of its event loop; then, as ctld's cycle does,
+\`computeWebjobsPaced\` and \`buildCycleView\` (indexes by user and id, the API answers serialized in slices and
+gzip'd in the thread pool: ${mb(w.webjobsGzipBytes ?? NaN)} gzip for the full webjobs) on the main thread): per poll CPU
+**${msOf(w.totalCpu)}** (poll ${msOf(w.pollCpu)} + webjobs ${msOf(w.webjobsCpu)}), wall ${msOf(w.totalWall)}, and the API answers
+${msOf(w.viewCpu)} (wall ${msOf(w.viewWall)}) once per cycle (before: the webjobs answer's serialization, per request);
+first poll ${msOf(w.first.cpu)} CPU. Peak RSS **${mb(w.maxRssBytes)}**.
+Main event loop delay over polls 2..${w.runs} (poll + webjobs + API bodies): p99 ${f1(w.loopDelayP99Ms)} ms, max ${f1(w.loopDelayMaxMs)} ms.
 
 ## 2. ${rep.ending} jobs end at once
 

@@ -5,14 +5,15 @@ import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
 import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
 import { createApiServer, loadTls } from './api/server.js';
 import type { ReportServicePort } from './api/report-port.js';
+import { buildCycleView } from './api/cycle-view.js';
 import type { CycleView } from './api/view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { loadAuthSettings } from './auth/load.js';
 import { availabilityFamilies } from './availability.js';
 import { NodeReportStore } from './node-reports.js';
 import { createReportService } from './reports/index.js';
-import { SlurmPoller, pollerFamilies, type PollState } from './slurm/index.js';
-import { computeWebjobs, webjobsFamilies } from './webjobs.js';
+import { SlurmPoller, pollerFamilies, type CommandRunner, type PollState } from './slurm/index.js';
+import { computeWebjobsPaced, webjobsFamilies } from './webjobs.js';
 
 /** What one ctld process needs besides its config. */
 export interface CtldOptions {
@@ -52,6 +53,8 @@ export function openReportService(opts: {
   config: CtldConfig;
   log: Logger;
   cluster: string;
+  /** Runs sacct and getent (default runCommand); ctld passes its poller's worker-thread runner. */
+  run?: CommandRunner;
 }): Promise<ReportServicePort> {
   return createReportService(opts);
 }
@@ -87,7 +90,13 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   const store = new NodeReportStore();
   const open =
     opts.openReports ??
-    ((cluster: string) => openReportService({ config, log: log.child({ part: 'reports' }), cluster }));
+    ((cluster: string) =>
+      openReportService({
+        config,
+        log: log.child({ part: 'reports' }),
+        cluster,
+        ...(poller.runner === undefined ? {} : { run: poller.runner }),
+      }));
   // The first poll runs before the API listens: it names the cluster, so that a report archive
   // that cannot open fails the start (when Slurm does not answer yet, the archive opens later).
   let firstPoll: PollState | undefined = await poller.poll(Date.now());
@@ -95,7 +104,14 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   let reports = cluster === undefined ? undefined : await open(cluster).catch(closing([poller]));
   const stats = { cycles: 0, cycleSeconds: 0, reportErrors: 0 };
   let view: CycleView | undefined;
+  // The families of the last cycle, built at their first read (a scrape, the InfluxDB export):
+  // 30,000 jobs make ~90,000 samples that a cycle without readers need not build.
   let latest: Snapshot | undefined;
+  let buildLatest: (() => Snapshot) | undefined;
+  const readLatest = (): Snapshot | undefined => {
+    if (buildLatest !== undefined) [latest, buildLatest] = [buildLatest(), undefined];
+    return latest;
+  };
 
   const influx = await openInflux(config, env, log).catch(closing([poller, reports]));
   const sources: FamilySource[] = [
@@ -112,7 +128,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     ...store.families(0),
     ...selfFamilies(stats),
   ];
-  const exporter = new PrometheusExporter({ families: declared, read: () => latest, sources, log });
+  const exporter = new PrometheusExporter({ families: declared, read: readLatest, sources, log });
   const server = createApiServer({
     listen: config.api.listen,
     tls,
@@ -136,13 +152,14 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     const nowMs = Date.now();
     const nodeReports = store.latest(nowMs);
     const snapshot = poll.result?.snapshot;
-    const webjobs = computeWebjobs({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });
+    // Each step below gives the event loop back every few ms: the API answers while a cycle computes.
+    const webjobs = await computeWebjobsPaced({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });
     const fresh = poll.result !== undefined && !poll.stale;
-    view = { cycle: ++stats.cycles, nowMs, poll, webjobs };
-    latest = {
+    view = await buildCycleView({ cycle: ++stats.cycles, nowMs, poll, webjobs });
+    buildLatest = () => ({
       timestampMs: nowMs,
       families: [...(poll.result ? availabilityFamilies(poll.result.availability) : []), ...webjobsFamilies(webjobs)],
-    };
+    });
     // The report service learns only from fresh snapshots: a failed poll says nothing about jobs ending.
     if (fresh && snapshot !== undefined) {
       try {
@@ -155,7 +172,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     }
     stats.cycleSeconds = (performance.now() - t0) / 1000;
     if (influx) {
-      const families = [...(fresh ? latest.families : []), ...sources.flatMap((s) => s())];
+      const families = [...(fresh ? (readLatest()?.families ?? []) : []), ...sources.flatMap((s) => s())];
       await influx.export({ timestampMs: nowMs, families });
     }
   };

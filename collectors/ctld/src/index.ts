@@ -7,3 +7,4 @@ export * from './api/index.js';
 export * from './auth/index.js';
 export * from './reports/index.js';
 export * from './co2.js';
+export * from './slices.js';

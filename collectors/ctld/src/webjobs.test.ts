@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeReport } from '@slurmscope/common';
-import { computeWebjobs, imbalance, webjobsFamilies } from './webjobs.js';
+import { computeWebjobs, computeWebjobsPaced, imbalance, webjobsFamilies } from './webjobs.js';
 import type { JobInfo } from './slurm/types.js';
 
 const NOW = 1_700_000_000_000;
@@ -110,4 +110,26 @@ test('computeWebjobs: the newest report of a node wins; GPU efficiency is the me
   );
   assert.deepEqual(fams[0]?.samples, [{ labels: { jobid: '42' }, value: 0 }]);
   assert.equal(webjobsFamilies(computeWebjobs({ jobs: [job], reports: [], nowMs: NOW }))[2]?.samples.length, 0);
+});
+
+test('computeWebjobsPaced: the same webjobs as computeWebjobs, pausing between slices', async () => {
+  const jobs = Array.from({ length: 2000 }, (_, i): JobInfo => ({
+    ...job,
+    jobid: String(i),
+    displayId: String(i),
+    state: i % 10 === 0 ? 'COMPLETING' : 'RUNNING',
+    nodes: [`n${i % 50}`],
+  }));
+  const reports = Array.from({ length: 50 }, (_, n) => ({
+    ...report(`n${n}`, 0.5),
+    jobs: jobs.filter((_, i) => i % 50 === n).map((j) => ({ ...report('x', n / 50).jobs[0]!, jobid: j.jobid })),
+  }));
+  let pauses = 0;
+  const paced = await computeWebjobsPaced(
+    { jobs, reports, nowMs: NOW },
+    { budgetMs: 0, pause: () => (pauses++, Promise.resolve()) },
+  );
+  assert.deepEqual(paced, computeWebjobs({ jobs, reports, nowMs: NOW }));
+  assert.equal(paced.length, 1800);
+  assert.ok(pauses >= 5, `paused ${pauses} times`);
 });

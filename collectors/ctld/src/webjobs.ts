@@ -1,5 +1,6 @@
 import type { NodeReport } from '@slurmscope/common';
 import type { MetricFamily } from '@slurmscope/model';
+import { eachSliced, runPaced, runSteps, type PaceOptions, type Steps } from './slices.js';
 import type { JobInfo } from './slurm/types.js';
 
 /** One GPU of a job on one node. */
@@ -53,6 +54,16 @@ type ReportJob = NodeReport['jobs'][number];
 
 /** Joins running jobs with the agents' node reports. Pure; O(jobs × nodes per job + report entries). */
 export function computeWebjobs(input: WebjobsInput): Webjob[] {
+  return runSteps(webjobsSteps(input));
+}
+
+/** {@link computeWebjobs} in slices: gives the event loop back every few ms (see `runPaced`). */
+export function computeWebjobsPaced(input: WebjobsInput, pace?: PaceOptions): Promise<Webjob[]> {
+  return runPaced(webjobsSteps(input), pace);
+}
+
+/** The steps of {@link computeWebjobs}: it may pause after each slice of reports or jobs. */
+export function* webjobsSteps(input: WebjobsInput): Steps<Webjob[]> {
   const maxAge = input.maxAgeIntervals ?? 3;
   const latest = new Map<string, NodeReport>();
   for (const r of input.reports) {
@@ -62,8 +73,12 @@ export function computeWebjobs(input: WebjobsInput): Webjob[] {
   }
   // node → jobid → entry, built once.
   const entries = new Map<string, Map<string, ReportJob>>();
-  for (const [node, r] of latest) entries.set(node, new Map(r.jobs.map((j) => [j.jobid, j])));
-  return input.jobs.filter((j) => j.state === 'RUNNING').map((j) => webjob(j, entries));
+  yield* eachSliced(latest, ([node, r]) => entries.set(node, new Map(r.jobs.map((j) => [j.jobid, j]))), 64);
+  const out: Webjob[] = [];
+  yield* eachSliced(input.jobs, (j) => {
+    if (j.state === 'RUNNING') out.push(webjob(j, entries));
+  });
+  return out;
 }
 
 function webjob(j: JobInfo, entries: ReadonlyMap<string, ReadonlyMap<string, ReportJob>>): Webjob {

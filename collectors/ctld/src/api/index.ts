@@ -6,3 +6,6 @@ export * from './routes-private.js';
 export * from './routes-public.js';
 export * from './view.js';
 export * from './server.js';
+export * from './bodies.js';
+export * from './cycle-view.js';
+export * from './gzip.js';

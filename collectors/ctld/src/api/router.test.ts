@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RecordingLogger } from '@slurmscope/model';
 import { HttpError } from './http.js';
-import { Router, type Route } from './router.js';
+import { Router, etagMatches, type Route } from './router.js';
 
 const ROUTES: Route[] = [
   { method: 'GET', pattern: '/api/v1/things', handler: () => ({ status: 200, json: [{ a: 1 }] }) },
@@ -20,6 +20,17 @@ const ROUTES: Route[] = [
     method: 'GET',
     pattern: '/',
     handler: () => ({ status: 200, text: '<p>hi</p>', contentType: 'text/html; charset=utf-8' }),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/prebuilt',
+    handler: () => ({
+      status: 200,
+      body: [Buffer.from('{"a":'), Buffer.from('[1,2]}\n')],
+      contentType: 'application/json; charset=utf-8',
+      etag: 'W/"7.prebuilt"',
+      headers: { vary: 'accept-encoding' },
+    }),
   },
 ];
 
@@ -122,3 +133,48 @@ test('Router over HTTP: JSON answers, HEAD, 405 with Allow, 404 JSON, HttpError,
     assert.equal(await res.text(), 'passed through');
   });
 });
+
+test('Router over HTTP: prebuilt body chunks with an ETag; If-None-Match gets 304 without a body', async () => {
+  await withServer(async (base) => {
+    let res = await fetch(`${base}/api/v1/prebuilt`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('etag'), 'W/"7.prebuilt"');
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    assert.equal(res.headers.get('vary'), 'accept-encoding');
+    assert.equal(res.headers.get('content-length'), '12');
+    assert.equal(await res.text(), '{"a":[1,2]}\n');
+
+    res = await fetch(`${base}/api/v1/prebuilt`, { headers: { 'if-none-match': '"other", W/"7.prebuilt"' } });
+    assert.equal(res.status, 304);
+    assert.equal(res.headers.get('etag'), 'W/"7.prebuilt"');
+    assert.equal(await res.text(), '');
+
+    res = await fetch(`${base}/api/v1/prebuilt`, { headers: { 'if-none-match': 'W/"6.prebuilt"' } });
+    assert.equal(res.status, 200, 'an older tag gets the body');
+
+    res = await fetch(`${base}/api/v1/prebuilt`, { method: 'HEAD' });
+    assert.equal(res.headers.get('content-length'), '12');
+    assert.equal(await res.text(), '');
+
+    res = await fetch(`${base}/api/v1/things`);
+    assert.equal(res.headers.get('cache-control'), 'no-store', 'answers without an ETag are not kept');
+    assert.equal(res.headers.get('etag'), null);
+  });
+});
+
+const ETAG_CASES: ReadonlyArray<{ name: string; header: string | undefined; want: boolean }> = [
+  { name: 'absent', header: undefined, want: false },
+  { name: 'same weak tag', header: 'W/"1.a"', want: true },
+  { name: 'strong form of the weak tag (weak comparison)', header: '"1.a"', want: true },
+  { name: 'in a list', header: '"x", W/"1.a" , "y"', want: true },
+  { name: 'star', header: '*', want: true },
+  { name: 'other tag', header: 'W/"2.a"', want: false },
+  { name: 'prefix only', header: 'W/"1.', want: false },
+  { name: 'empty', header: '', want: false },
+];
+
+for (const c of ETAG_CASES) {
+  test(`etagMatches: ${c.name}`, () => {
+    assert.equal(etagMatches(c.header, 'W/"1.a"'), c.want);
+  });
+}

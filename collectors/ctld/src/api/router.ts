@@ -13,13 +13,24 @@ export interface ApiRequest {
   readonly req: IncomingMessage;
 }
 
-/** A route's answer: JSON (any value) unless `text` is given with its content type. */
+/**
+ * A route's answer: JSON (any value), `text` with its content type, or prebuilt `body` bytes
+ * (chunks written in order) with an optional entity tag: a GET whose `If-None-Match` names it
+ * gets 304 without a body.
+ */
 export type ApiResponse =
   | { readonly status: number; readonly json: unknown; readonly headers?: Readonly<Record<string, string>> }
   | {
       readonly status: number;
       readonly text: string;
       readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly status: number;
+      readonly body: readonly Buffer[];
+      readonly contentType: string;
+      readonly etag?: string;
       readonly headers?: Readonly<Record<string, string>>;
     };
 
@@ -110,18 +121,47 @@ export class Router {
 }
 
 function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {
-  const body = 'json' in answer ? `${JSON.stringify(answer.json)}\n` : answer.text;
-  const type = 'json' in answer ? 'application/json; charset=utf-8' : answer.contentType;
-  const headers: Record<string, string | number> = {
-    ...answer.headers,
-    'content-type': type,
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  };
+  const headers: Record<string, string | number> = { ...answer.headers, 'cache-control': 'no-store' };
   // An answer sent before the request body was read (401, 413): close rather than drain the rest.
   if (!res.req.complete) headers.connection = 'close';
+  if ('body' in answer) {
+    headers['content-type'] = answer.contentType;
+    let status = answer.status;
+    if (answer.etag !== undefined) {
+      headers.etag = answer.etag;
+      // Clients may keep it, but must ask again (with If-None-Match) before each use.
+      headers['cache-control'] = 'no-cache';
+      if (status === 200 && etagMatches(res.req.headers['if-none-match'], answer.etag)) status = 304;
+    }
+    if (status === 304) {
+      delete headers['content-type'];
+      delete headers['content-encoding'];
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    headers['content-length'] = answer.body.reduce((n, b) => n + b.length, 0);
+    res.writeHead(status, headers);
+    if (!head) for (const chunk of answer.body) res.write(chunk);
+    res.end();
+    return;
+  }
+  const body = 'json' in answer ? `${JSON.stringify(answer.json)}\n` : answer.text;
+  headers['content-type'] = 'json' in answer ? 'application/json; charset=utf-8' : answer.contentType;
+  headers['content-length'] = Buffer.byteLength(body);
   res.writeHead(answer.status, headers);
   res.end(head ? undefined : body);
+}
+
+/** True when an `If-None-Match` header names `etag` or is `*` (weak comparison, RFC 9110 §13.1.2). Pure. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (t: string): string => (t.startsWith('W/') ? t.slice(2) : t);
+  const want = opaque(etag);
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || opaque(tag) === want;
+  });
 }
 
 function split(path: string): string[] {

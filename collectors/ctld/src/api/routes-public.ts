@@ -1,12 +1,15 @@
 import { HttpError } from './http.js';
 import type { ApiContext } from './context.js';
-import type { ApiResponse, Route } from './router.js';
+import { entityTag, preparedAnswer, type PreparedBody } from './bodies.js';
+import { acceptsGzip } from './gzip.js';
+import type { ApiRequest, ApiResponse, Route } from './router.js';
 import { freshness, type CycleView, type Freshness } from './view.js';
 
 /**
  * The routes anyone who reaches the port may read (availability and load are not secret):
  * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/jobs/:id, and the index page.
- * Each answers from the last cycle; before the first good poll, 503.
+ * Each answers from the last cycle; before the first good poll, 503. The first two send bytes
+ * serialized once per cycle (gzip'd when accepted, with an ETag for If-None-Match → 304).
  */
 export function publicRoutes(ctx: ApiContext): Route[] {
   const current = (): { view: CycleView; fresh: Freshness } => {
@@ -23,25 +26,30 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     }
     return { view, fresh };
   };
+  const prepared = (r: ApiRequest, what: string, pick: (v: CycleView) => PreparedBody | Promise<PreparedBody>) => {
+    const { view, fresh } = current();
+    const etag = entityTag({ snapshotMs: fresh.snapshotMs, cycle: view.cycle, what, stale: fresh.stale });
+    const opts = { gzip: acceptsGzip(r.req.headers['accept-encoding']), etag };
+    const body = pick(view);
+    return body instanceof Promise
+      ? body.then((b) => preparedAnswer(fresh, b, opts))
+      : preparedAnswer(fresh, body, opts);
+  };
   return [
     { method: 'GET', pattern: '/', handler: () => indexPage(ctx.title) },
     {
       method: 'GET',
       pattern: '/api/v1/availability',
-      handler: () => {
-        const { view, fresh } = current();
-        const a = view.poll.result!.availability;
-        return { status: 200, json: { ...fresh, preemptionModelled: a.preemptionModelled, partitions: a.partitions } };
-      },
+      // A view with a snapshot always has its availability body (see buildCycleView).
+      handler: (r) => prepared(r, 'availability', (v) => v.answers.availability!),
     },
     {
       method: 'GET',
       pattern: '/api/v1/webjobs',
-      handler: ({ query }) => {
-        const { view, fresh } = current();
-        const user = query.get('user');
-        const jobs = user === null ? view.webjobs : view.webjobs.filter((w) => w.user === user);
-        return { status: 200, json: { ...fresh, jobs } };
+      handler: (r) => {
+        const user = r.query.get('user');
+        if (user === null) return prepared(r, 'webjobs', (v) => v.answers.webjobs);
+        return prepared(r, `webjobs?user=${user}`, (v) => v.answers.user(user));
       },
     },
     {
@@ -50,7 +58,7 @@ export function publicRoutes(ctx: ApiContext): Route[] {
       handler: ({ params }) => {
         const { view, fresh } = current();
         const id = params.id ?? '';
-        const job = view.webjobs.find((w) => w.jobid === id) ?? view.webjobs.find((w) => w.displayId === id);
+        const job = view.byId.get(id);
         if (job === undefined) throw new HttpError(404, `no running job ${id}`, { jobid: id });
         return { status: 200, json: { ...fresh, job } };
       },

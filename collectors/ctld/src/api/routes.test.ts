@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { NodeReport } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import { Authenticator } from '../auth/authenticator.js';
@@ -10,6 +11,7 @@ import type { PollResult } from '../slurm/snapshot.js';
 import type { Webjob } from '../webjobs.js';
 import type { ApiContext } from './context.js';
 import type { ReportOwner, ReportServicePort } from './report-port.js';
+import { buildCycleView } from './cycle-view.js';
 import { createApiServer } from './server.js';
 import type { CycleView } from './view.js';
 
@@ -215,12 +217,14 @@ test('public routes: 503 before a snapshot, then availability with age and stale
     snapshot: { timestampMs: taken },
     availability: { timestampMs: taken, preemptionModelled: true, partitions: [] },
   } as unknown as PollResult;
-  h.setView({
-    cycle: 3,
-    nowMs: taken,
-    poll: { result, stale: true, error: 'sinfo: timed out' },
-    webjobs: [webjob('7', 'alice'), webjob('8', 'bob')],
-  });
+  h.setView(
+    await buildCycleView({
+      cycle: 3,
+      nowMs: taken,
+      poll: { result, stale: true, error: 'sinfo: timed out' },
+      webjobs: [webjob('7', 'alice'), webjob('8', 'bob')],
+    }),
+  );
 
   res = await fetch(`${h.base}/api/v1/availability`);
   const a = (await res.json()) as { snapshotAgeSeconds: number; stale: boolean; error: string; partitions: unknown[] };
@@ -245,4 +249,68 @@ test('public routes: 503 before a snapshot, then availability with age and stale
   assert.match(await res.text(), /<a href="\/api\/v1\/availability">/);
   res = await fetch(`${h.base}/metrics`);
   assert.equal(await res.text(), 'm 1\n');
+});
+
+/** One GET with raw bytes back (no automatic decompression, unlike fetch). */
+function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('public routes: prebuilt webjobs equal a fresh serialization, plain and gzip; ETag and 304 per cycle; per user', async (t) => {
+  const h = await harness(t);
+  const taken = Date.now() - 1500;
+  const result = {
+    snapshot: { timestampMs: taken },
+    availability: { timestampMs: taken, preemptionModelled: true, partitions: [] },
+  } as unknown as PollResult;
+  const jobs = Array.from({ length: 300 }, (_, i) => webjob(String(1000 + i), i % 3 === 0 ? 'bob' : 'alice'));
+  const cycle = (n: number) =>
+    buildCycleView({ cycle: n, nowMs: taken, poll: { result, stale: false }, webjobs: jobs });
+  h.setView(await cycle(1));
+
+  // Byte for byte what JSON.stringify of the whole answer gives, with the age this answer carries.
+  const same = (body: Buffer, want: (age: number) => object): void => {
+    const got = JSON.parse(body.toString()) as { snapshotAgeSeconds: number };
+    assert.ok(got.snapshotAgeSeconds >= 1.5 && got.snapshotAgeSeconds < 30, String(got.snapshotAgeSeconds));
+    assert.equal(body.toString(), `${JSON.stringify(want(got.snapshotAgeSeconds))}\n`);
+  };
+  const all = (age: number) => ({ snapshotMs: taken, snapshotAgeSeconds: age, stale: false, jobs });
+  const plain = await rawGet(h.base, '/api/v1/webjobs');
+  assert.equal(plain.headers['content-encoding'], undefined);
+  same(plain.body, all);
+  const gz = await rawGet(h.base, '/api/v1/webjobs', { 'accept-encoding': 'gzip, deflate, br' });
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  assert.ok(gz.body.length < plain.body.length / 5, `${gz.body.length} vs ${plain.body.length}`);
+  same(gunzipSync(gz.body), all);
+  const etag = gz.headers.etag ?? '';
+  assert.equal(plain.headers.etag, etag, 'the tag names the content, whatever the encoding');
+  assert.match(etag, new RegExp(`^W/"${taken}\\.1\\.webjobs"$`));
+
+  // A client that has this cycle's answer gets 304; after the next cycle, the new answer.
+  assert.equal((await rawGet(h.base, '/api/v1/webjobs', { 'if-none-match': etag })).status, 304);
+  h.setView(await cycle(2));
+  const next = await rawGet(h.base, '/api/v1/webjobs', { 'if-none-match': etag });
+  assert.equal(next.status, 200);
+  assert.notEqual(next.headers.etag, etag);
+
+  const bob = await rawGet(h.base, '/api/v1/webjobs?user=bob', { 'accept-encoding': 'gzip' });
+  same(gunzipSync(bob.body), (age) => ({ ...all(age), jobs: jobs.filter((j) => j.user === 'bob') }));
+  assert.notEqual(bob.headers.etag, next.headers.etag, 'per-user answers have their own tag');
+  const nobody = await rawGet(h.base, '/api/v1/webjobs?user=nobody');
+  same(nobody.body, (age) => ({ ...all(age), jobs: [] }));
+  const avail = await rawGet(h.base, '/api/v1/availability');
+  same(avail.body, (age) => ({ ...all(age), jobs: undefined, preemptionModelled: true, partitions: [] }));
 });

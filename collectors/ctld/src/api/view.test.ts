@@ -5,9 +5,14 @@ import { freshness, type CycleView } from './view.js';
 
 const T = 1_800_000_000_000;
 const result = { snapshot: { timestampMs: T } } as unknown as PollResult;
-const view = (poll: CycleView['poll']): CycleView => ({ cycle: 1, nowMs: T, poll, webjobs: [] });
+const view = (poll: CycleView['poll']): Pick<CycleView, 'poll'> => ({ poll });
 
-const CASES: ReadonlyArray<{ name: string; view: CycleView | undefined; nowMs: number; want: object | undefined }> = [
+const CASES: ReadonlyArray<{
+  name: string;
+  view: Pick<CycleView, 'poll'> | undefined;
+  nowMs: number;
+  want: object | undefined;
+}> = [
   { name: 'before the first cycle', view: undefined, nowMs: T, want: undefined },
   {
     name: 'first poll failed: nothing to serve',

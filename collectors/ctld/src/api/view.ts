@@ -1,5 +1,6 @@
 import type { PollState } from '../slurm/poller.js';
 import type { Webjob } from '../webjobs.js';
+import type { PreparedBody } from './bodies.js';
 
 /** What one ctld cycle computed: every API and /metrics reader is served from the latest one. */
 export interface CycleView {
@@ -10,6 +11,22 @@ export interface CycleView {
   /** The poll's state: the last good result (possibly from an earlier cycle) and whether this poll failed. */
   readonly poll: PollState;
   readonly webjobs: readonly Webjob[];
+  /** Running jobs by user, in `webjobs` order. */
+  readonly byUser: ReadonlyMap<string, readonly Webjob[]>;
+  /** Running jobs by raw id and by the id users know (`1234_5`, `1234+1`); the raw id wins. */
+  readonly byId: ReadonlyMap<string, Webjob>;
+  /** The public answers, serialized once for this cycle. */
+  readonly answers: CycleAnswers;
+}
+
+/** The public answers of one cycle, serialized once (per user: at the first request for that user). */
+export interface CycleAnswers {
+  /** `/api/v1/availability`; undefined before the first good poll. */
+  readonly availability?: PreparedBody;
+  /** `/api/v1/webjobs`. */
+  readonly webjobs: PreparedBody;
+  /** `/api/v1/webjobs?user=`. */
+  user(name: string): Promise<PreparedBody>;
 }
 
 /** How fresh the served snapshot is, as the API reports it next to every answer. */
@@ -29,7 +46,7 @@ export interface Freshness {
  * (a Slurm that hangs until the command timeout). Pure.
  */
 export function freshness(
-  view: CycleView | undefined,
+  view: Pick<CycleView, 'poll'> | undefined,
   nowMs: number,
   intervalMs: number,
   staleAfterIntervals = 3,

@@ -1,5 +1,6 @@
 import type { NodeReport, NodeReportJob } from '@slurmscope/common';
 import { co2Grams, overheadJoules, type IntensitySource } from '../co2.js';
+import { eachSliced, runPaced, runSteps, type PaceOptions, type Steps } from '../slices.js';
 import type { JobInfo } from '../slurm/types.js';
 import { Profile } from './profile.js';
 
@@ -63,25 +64,44 @@ export class JobTracker {
 
   /** Takes one cycle: the running jobs from Slurm and the node reports received. */
   observe(nowMs: number, running: readonly JobInfo[], reports: readonly NodeReport[]): void {
-    for (const info of running) {
+    runSteps(this.observeSteps(nowMs, running, reports));
+  }
+
+  /** {@link observe} in slices, giving the event loop back every few ms (see `runPaced`). */
+  observePaced(
+    nowMs: number,
+    running: readonly JobInfo[],
+    reports: readonly NodeReport[],
+    pace?: PaceOptions,
+  ): Promise<void> {
+    return runPaced(this.observeSteps(nowMs, running, reports), pace);
+  }
+
+  /** The steps of {@link observe}; it may pause after each slice of jobs or reports. */
+  *observeSteps(nowMs: number, running: readonly JobInfo[], reports: readonly NodeReport[]): Steps<void> {
+    yield* eachSliced(running, (info) => {
       const t = this.jobs.get(info.jobid);
       if (t === undefined) this.jobs.set(info.jobid, this.newJob(info, nowMs));
       else {
         t.info = info;
         t.lastSeenMs = nowMs;
       }
-    }
+    });
     const aggs = new Map<string, CycleAgg>();
     const sorted = [...reports].sort((a, b) => a.timestampMs - b.timestampMs);
-    for (const r of sorted) {
-      for (const e of r.jobs) {
-        const t = this.jobs.get(e.jobid);
-        if (t !== undefined) this.ingest(t, r, e, aggs);
-      }
-    }
-    for (const [jobid, a] of aggs) {
+    yield* eachSliced(
+      sorted,
+      (r) => {
+        for (const e of r.jobs) {
+          const t = this.jobs.get(e.jobid);
+          if (t !== undefined) this.ingest(t, r, e, aggs);
+        }
+      },
+      16,
+    );
+    yield* eachSliced(aggs, ([jobid, a]) => {
       const t = this.jobs.get(jobid);
-      if (t === undefined) continue;
+      if (t === undefined) return;
       t.profile.add({
         tMs: a.t,
         memoryBytes: a.mem,
@@ -89,7 +109,7 @@ export class JobTracker {
         ...(a.gpu.length === 0 ? {} : { gpu: mean(a.gpu) }),
         ...(a.watts === undefined ? {} : { powerWatts: a.watts }),
       });
-    }
+    });
   }
 
   private newJob(info: JobInfo, nowMs: number): TrackedJob {

@@ -9,3 +9,5 @@ export * from './parse/scontrol.js';
 export * from './commands.js';
 export * from './snapshot.js';
 export * from './poller.js';
+export * from './transfer.js';
+export * from './worker-client.js';

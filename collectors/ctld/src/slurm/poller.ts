@@ -1,8 +1,17 @@
-import { Worker } from 'node:worker_threads';
 import { errorMessage } from '@slurmscope/common';
 import type { Logger, MetricFamily } from '@slurmscope/model';
-import { parseVersionText, runSlurm, slurmCommands, type SlurmCommandName, type SlurmExec } from './commands.js';
+import {
+  parseVersionText,
+  runSlurm,
+  slurmCommands,
+  type CommandRunner,
+  type SlurmCommandName,
+  type SlurmExec,
+} from './commands.js';
+import { runPaced } from '../slices.js';
 import { buildPollResult, type PollResult, type RawPoll } from './snapshot.js';
+import { unpackSteps } from './transfer.js';
+import { PollWorker } from './worker-client.js';
 import type { SlurmConfig, SlurmVersion } from './types.js';
 
 /** Options of a {@link SlurmPoller}. */
@@ -20,11 +29,6 @@ export interface PollState {
   /** True when the last poll failed and `result` (if any) is from an earlier poll. */
   readonly stale: boolean;
   readonly error?: string;
-}
-
-interface Pending {
-  resolve(r: PollResult): void;
-  reject(e: Error): void;
 }
 
 /**
@@ -48,11 +52,22 @@ export class SlurmPoller {
   private config?: SlurmConfig;
   private state: PollState = { stale: true };
   private inFlight?: Promise<PollState>;
-  private worker?: Worker;
-  private nextId = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly worker?: PollWorker;
+  private readonly exec: SlurmExec;
 
-  constructor(private readonly opts: SlurmPollerOptions) {}
+  constructor(private readonly opts: SlurmPollerOptions) {
+    if (opts.useWorker !== false) this.worker = new PollWorker(opts.timeoutMs);
+    // A runner given in the options (tests) runs here; otherwise commands run in the worker.
+    this.exec = opts.run === undefined && this.worker !== undefined ? { ...opts, run: this.worker.run } : opts;
+  }
+
+  /**
+   * Runs external commands the way the poller does (in its worker thread unless `useWorker` is
+   * false or a runner was given): for other callers that spawn each cycle (sacct for reports).
+   */
+  get runner(): CommandRunner | undefined {
+    return this.exec.run;
+  }
 
   /** The last poll's state. */
   get current(): PollState {
@@ -80,9 +95,7 @@ export class SlurmPoller {
 
   /** Stops the worker thread. */
   async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w !== undefined) await w.terminate();
+    await this.worker?.close();
   }
 
   private async doPoll(nowMs: number): Promise<PollState> {
@@ -93,7 +106,7 @@ export class SlurmPoller {
       const wantConfig = this.config === undefined || poll % (this.opts.configEveryPolls ?? 10) === 0;
       const run = (name: SlurmCommandName): Promise<string> => {
         this.callCounts[name]++;
-        return runSlurm(this.opts, cmds[name]);
+        return runSlurm(this.exec, cmds[name]);
       };
       const [nodesJson, jobs, partitions, sdiag, config] = await Promise.all([
         run('nodes'),
@@ -127,54 +140,17 @@ export class SlurmPoller {
   private async ensureVersion(): Promise<SlurmVersion> {
     if (this.version !== undefined) return this.version;
     this.callCounts.version++;
-    const text = await runSlurm(this.opts, { bin: 'scontrol', args: ['--version'] });
+    const text = await runSlurm(this.exec, { bin: 'scontrol', args: ['--version'] });
     this.version = parseVersionText(text);
     return this.version;
   }
 
-  private parse(raw: RawPoll): Promise<PollResult> {
-    if (this.opts.useWorker === false) return Promise.resolve().then(() => buildPollResult(raw));
-    const w = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise<PollResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`parse worker gave no answer within ${this.opts.timeoutMs} ms`));
-        void this.close();
-      }, this.opts.timeoutMs);
-      this.pending.set(id, {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      w.postMessage({ id, raw });
-    });
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker !== undefined) return this.worker;
-    const w = new Worker(new URL('./worker.js', import.meta.url));
-    w.unref();
-    w.on('message', (msg: WorkerReply) => {
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (p === undefined) return;
-      if (msg.ok) p.resolve(msg.result);
-      else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
-    });
-    const fail = (e: Error): void => {
-      if (this.worker === w) this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
-    };
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`parse worker exited with code ${code}`)));
-    this.worker = w;
-    return w;
+  private async parse(raw: RawPoll): Promise<PollResult> {
+    if (this.worker === undefined) return buildPollResult(raw);
+    // Unpacked in slices: the main thread answers API requests between them.
+    return runPaced(unpackSteps(await this.worker.parse(raw)));
   }
 }
-
-type WorkerReply =
-  { id: number; ok: true; result: PollResult } | { id: number; ok: false; error: { name: string; message: string } };
 
 /** The poller's own families: snapshot age and staleness, poll errors, commands run, job counts. */
 export function pollerFamilies(p: SlurmPoller, nowMs = Date.now()): MetricFamily[] {

@@ -1,0 +1,77 @@
+import type { PollState } from '../slurm/poller.js';
+import { eachSliced, runPaced, type PaceOptions, type Steps } from '../slices.js';
+import type { Webjob } from '../webjobs.js';
+import { arrayTailSteps, objectTail, prepareBody, type PreparedBody } from './bodies.js';
+import type { CycleAnswers, CycleView } from './view.js';
+
+/** What a cycle hands to {@link buildCycleView}. */
+export interface CycleInput {
+  readonly cycle: number;
+  readonly nowMs: number;
+  readonly poll: PollState;
+  readonly webjobs: readonly Webjob[];
+}
+
+/** A user's webjobs answer when the user has no running job (shared by every such name). */
+const NO_JOBS: Promise<PreparedBody> = Promise.resolve({ tail: objectTail({ jobs: [] }) });
+
+/** {@link CycleAnswers} with the per-user answers serialized at their first request, once per cycle. */
+class Answers implements CycleAnswers {
+  // Keyed only by users who have running jobs: a request for any other name cannot grow it.
+  private readonly perUser = new Map<string, Promise<PreparedBody>>();
+
+  constructor(
+    readonly availability: PreparedBody | undefined,
+    readonly webjobs: PreparedBody,
+    private readonly byUser: ReadonlyMap<string, readonly Webjob[]>,
+  ) {}
+
+  user(name: string): Promise<PreparedBody> {
+    const jobs = this.byUser.get(name);
+    if (jobs === undefined) return NO_JOBS;
+    let body = this.perUser.get(name);
+    if (body === undefined) {
+      body = prepareBody(objectTail({ jobs }));
+      // A failed compression is not kept: the next request tries again.
+      body.catch(() => this.perUser.delete(name));
+      this.perUser.set(name, body);
+    }
+    return body;
+  }
+}
+
+/**
+ * Builds a cycle's view: the indexes by user and id, and the public answers serialized and
+ * deflated once. Serialization runs in slices (a turn of the event loop every few ms, see
+ * `runPaced`) and compression in the thread pool, so requests are answered meanwhile.
+ */
+export async function buildCycleView(input: CycleInput, pace?: PaceOptions): Promise<CycleView> {
+  const { byUser, byId, webjobsTail } = await runPaced(viewSteps(input.webjobs), pace);
+  const a = input.poll.result?.availability;
+  const [availability, webjobs] = await Promise.all([
+    a === undefined
+      ? undefined
+      : prepareBody(objectTail({ preemptionModelled: a.preemptionModelled, partitions: a.partitions })),
+    prepareBody(webjobsTail),
+  ]);
+  return { ...input, byUser, byId, answers: new Answers(availability, webjobs, byUser) };
+}
+
+function* viewSteps(webjobs: readonly Webjob[]): Steps<{
+  byUser: Map<string, Webjob[]>;
+  byId: Map<string, Webjob>;
+  webjobsTail: Buffer;
+}> {
+  const byUser = new Map<string, Webjob[]>();
+  const byId = new Map<string, Webjob>();
+  yield* eachSliced(webjobs, (w) => {
+    const list = byUser.get(w.user);
+    if (list === undefined) byUser.set(w.user, [w]);
+    else list.push(w);
+    if (!byId.has(w.displayId)) byId.set(w.displayId, w);
+  });
+  // Raw ids last, so that a raw id wins over an equal display id of another job.
+  yield* eachSliced(webjobs, (w) => byId.set(w.jobid, w), 2048);
+  const webjobsTail = yield* arrayTailSteps('jobs', webjobs);
+  return { byUser, byId, webjobsTail };
+}

@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import { CommandError, type CommandResult, type RunOptions } from '@slurmscope/common';
+import type { CommandRunner } from './commands.js';
+import type { RawPoll } from './snapshot.js';
+import type { PackedPollResult } from './transfer.js';
+
+type Request =
+  | { readonly op: 'run'; readonly file: string; readonly args: readonly string[]; readonly opts: RunOptions }
+  | { readonly op: 'parse'; readonly raw: RawPoll };
+
+/** A request to the poller's worker thread: run one command, or parse one poll. */
+export type WorkerRequest = Request & { readonly id: number };
+
+/** The worker's answer to a {@link WorkerRequest}. */
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly op: 'run'; readonly result: CommandResult }
+  | { readonly id: number; readonly ok: true; readonly op: 'parse'; readonly packed: PackedPollResult }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly error: { name: string; message: string; command?: string; kind?: CommandError['kind'] };
+    };
+
+type Ok = Extract<WorkerReply, { ok: true }>;
+
+interface Pending {
+  resolve(r: Ok): void;
+  reject(e: Error): void;
+}
+
+/**
+ * The main thread's side of the poller's worker thread, started at the first call: commands
+ * run there (their spawn blocks that thread, not the API's) and polls are parsed there. A
+ * call unanswered after `timeoutMs` fails and stops the worker; the next call starts another.
+ */
+export class PollWorker {
+  private worker?: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Runs a command in the worker thread (a {@link CommandRunner}); errors keep CommandError's kind. */
+  readonly run: CommandRunner = async (file, args, opts) => {
+    // runCommand times out by itself, then waits for the pipes to close (a grandchild may hold
+    // them): this bound only catches a wedged worker.
+    const r = await this.call({ op: 'run', file, args: [...args], opts }, 2 * opts.timeoutMs + 5000);
+    if (r.op !== 'run') throw new Error(`poll worker answered ${r.op} to run`);
+    return r.result;
+  };
+
+  /** Parses one poll in the worker thread; the result comes packed (see transfer.ts). */
+  async parse(raw: RawPoll): Promise<PackedPollResult> {
+    const r = await this.call({ op: 'parse', raw }, this.timeoutMs);
+    if (r.op !== 'parse') throw new Error(`poll worker answered ${r.op} to parse`);
+    return r.packed;
+  }
+
+  /** Stops the worker thread. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    if (w !== undefined) await w.terminate();
+  }
+
+  private call(req: Request, timeoutMs: number): Promise<Ok> {
+    const w = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<Ok>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`poll worker gave no answer to ${req.op} within ${timeoutMs} ms`));
+        void this.close();
+      }, timeoutMs);
+      this.pending.set(id, {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      w.postMessage({ ...req, id });
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const w = new Worker(new URL('./worker.js', import.meta.url));
+    w.unref();
+    w.on('message', (msg: WorkerReply) => {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      if (p === undefined) return;
+      if (msg.ok) p.resolve(msg);
+      else p.reject(rebuild(msg.error));
+    });
+    const fail = (e: Error): void => {
+      if (this.worker === w) this.worker = undefined;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`poll worker exited with code ${code}`)));
+    this.worker = w;
+    return w;
+  }
+}
+
+/** The worker's error as the caller would have seen it in-thread (a CommandError stays one). */
+function rebuild(e: { name: string; message: string; command?: string; kind?: CommandError['kind'] }): Error {
+  if (e.command !== undefined && e.kind !== undefined && e.message.startsWith(`${e.command}: `))
+    return new CommandError(e.command, e.kind, e.message.slice(e.command.length + 2));
+  return Object.assign(new Error(e.message), { name: e.name });
+}
