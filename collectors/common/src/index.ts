@@ -7,3 +7,4 @@ export * from './exec.js';
 export * from './log.js';
 export * from './secret.js';
 export * from './node-report.js';
+export * from './schedule.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readSecret, type CtldConfig } from '@slurmscope/common';
+import { readSecret, runEvery, type CtldConfig } from '@slurmscope/common';
 import { InfluxSink } from '@slurmscope/influxdb';
 import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
 import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
@@ -190,7 +190,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   );
   if (!auth.agentTokenRequired) log.warn({}, 'no auth.agentTokenFile: node reports are accepted without a token');
   const ctl = new AbortController();
-  const loop = runEvery(config.interval, ctl.signal, cycle, log);
+  const loop = runEvery(config.interval, ctl.signal, cycle, log, 'ctld cycle');
 
   return {
     address,
@@ -222,27 +222,6 @@ export async function runCtld(opts: CtldOptions, signal: AbortSignal): Promise<v
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   opts.log.info({}, 'ctld stopping: finishing the cycle, flushing outputs');
   await handle.stop();
-}
-
-/** Calls `fn` now and then every `intervalMs` (aligned to the start, never overlapping) until aborted. */
-async function runEvery(intervalMs: number, signal: AbortSignal, fn: () => Promise<void>, log: Logger): Promise<void> {
-  let next = Date.now();
-  while (!signal.aborted) {
-    try {
-      await fn();
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'ctld cycle failed');
-    }
-    next += intervalMs;
-    const wait = next - Date.now();
-    if (wait < 0) next = Date.now(); // a cycle overran: skip the missed ticks rather than bunch them
-    await new Promise<void>((resolve) => {
-      const onAbort = (): void => (clearTimeout(timer), resolve());
-      // The listener goes with the timer: one per wait would pile up on the signal.
-      const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), Math.max(0, wait));
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }
 
 function selfFamilies(stats: { cycles: number; cycleSeconds: number; reportErrors: number }): MetricFamily[] {

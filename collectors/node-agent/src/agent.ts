@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { cpuUsage } from 'node:process';
-import { readSecret, type AgentConfig } from '@slurmscope/common';
+import { readSecret, runEvery, type AgentConfig } from '@slurmscope/common';
 import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
 import { MetricsServer, PrometheusExporter, renderText } from '@slurmscope/prometheus';
 import { InfluxSink } from '@slurmscope/influxdb';
@@ -129,7 +129,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     }
   };
 
-  await runEvery(config.interval, signal, cycle, log);
+  await runEvery(config.interval, signal, cycle, log, 'sampling cycle');
 
   log.info({}, 'agent stopping: restoring throttled cores, flushing outputs, saving state');
   await hooks?.close();
@@ -162,35 +162,6 @@ async function startThrottler(opts: AgentOptions): Promise<Throttler> {
   if (recovered.restored.length > 0)
     log.warn({ cpus: recovered.restored }, 'restored cores a previous run left throttled');
   return throttler;
-}
-
-/** Calls `fn` now and then every `intervalMs` (aligned to the start, never overlapping) until aborted. */
-async function runEvery(intervalMs: number, signal: AbortSignal, fn: () => Promise<void>, log: Logger): Promise<void> {
-  let next = Date.now();
-  while (!signal.aborted) {
-    try {
-      await fn();
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'sampling cycle failed');
-    }
-    next += intervalMs;
-    const wait = next - Date.now();
-    if (wait < 0) next = Date.now(); // a cycle overran: skip the missed ticks rather than bunch them
-    await new Promise<void>((resolve) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(
-        () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, wait),
-      );
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
 }
 
 function cycleFamilies(node: string, t0: number, cpu0: NodeJS.CpuUsage): MetricFamily[] {
