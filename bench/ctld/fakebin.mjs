@@ -30,8 +30,8 @@ esac`,
 esac`,
   sdiag: `exec cat "$D/sdiag.txt"`,
   sacct: `case " $* " in
-  *" -X "*) exec cat "$D/sacct-P.txt" ;;
   *" -B "*) exec cat "$D/sacct-B.txt" ;;
+  *" -P "*) exec cat "$D/sacct-P.txt" ;;
   *) echo "fake sacct: unsupported arguments: $*" >&2; exit 2 ;;
 esac`,
 };

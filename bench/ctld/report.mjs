@@ -228,7 +228,7 @@ Main event loop delay over polls 2..${w.runs} (poll + webjobs + API bodies): p99
 ## 2. ${rep.ending} jobs end at once
 
 \`node bench/ctld/reports-child.mjs <bin> <archive>\`: \`createReportService\` with the default
-\`LocalArchive\` on ${tmpdir()} and the fake binDir's \`sacct\` (\`-X -P\` for ${rep.ending} ids; \`-B\` for the
+\`LocalArchive\` on ${tmpdir()} and the fake binDir's \`sacct\` (\`-P\` for ${rep.ending} ids; \`-B\` for the
 ${g.noScript} whose script no agent sent). Cycle 1 sees all ${g.running} jobs and ${p.reportedNodes} node reports
 with scripts; cycle 2 (30 s later) lacks ${rep.ending} of them.
 

@@ -1,7 +1,7 @@
 // Renders a generated cluster (cluster.mjs) in Slurm 22.05.8's own output shapes, each one
 // extended from the captured fixtures in collectors/ctld/testdata/slurm/22.05/: the node record
 // of `sinfo --json` (same keys, order and layout), `scontrol show partition -o` lines, the
-// `squeue -h -O <fields>` text of the poll, `sdiag`, and sacct's `-X -P` and `-B` answers.
+// `squeue -h -O <fields>` text of the poll, `sdiag`, and sacct's `-P` and `-B` answers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -201,7 +201,11 @@ export function versionText() {
   return fixture('version.txt');
 }
 
-/** `sacct -X -P -n -o JobIDRaw,JobID,State,ExitCode,Start,End,Elapsed` for jobs that ended at `endMs`. */
+/**
+ * `sacct -P -n -o JobIDRaw,JobID,State,ExitCode,Start,End,Elapsed,TotalCPU` for jobs that ended at
+ * `endMs`: each job's line (TotalCPU as sacct prints it, here 0.6 of the allocation) and its batch
+ * step's line, which the parser skips.
+ */
 export function sacctRecordsText(jobs, endMs) {
   const elapsed = (s) => {
     const d = Math.floor(s / 86400);
@@ -210,11 +214,18 @@ export function sacctRecordsText(jobs, endMs) {
       .join(':');
     return d > 0 ? `${d}-${hms}` : hms;
   };
+  // Slurm's _elapsed_time: MM:SS.mmm under an hour, else as Elapsed.
+  const cpuTime = (s) =>
+    s < 3600
+      ? `${String(Math.floor(s / 60)).padStart(2, '0')}:${(s % 60).toFixed(3).padStart(6, '0')}`
+      : elapsed(Math.round(s));
   return jobs
     .map((j, i) => {
       const id = displayId(j);
       const state = i % 10 === 0 ? 'FAILED|1:0' : i % 25 === 1 ? 'CANCELLED by 20017|0:15' : 'COMPLETED|0:0';
-      return `${j.jobid}|${id}|${state}|${iso(j.startMs)}|${iso(endMs)}|${elapsed(Math.round((endMs - j.startMs) / 1000))}`;
+      const secs = Math.round((endMs - j.startMs) / 1000);
+      const times = `${iso(j.startMs)}|${iso(endMs)}|${elapsed(secs)}|${cpuTime(secs * j.cpus * 0.6)}`;
+      return `${j.jobid}|${id}|${state}|${times}\n${j.jobid}.batch|${id}.batch|${state}|${times}`;
     })
     .join('\n')
     .concat('\n');

@@ -36,14 +36,20 @@ export function buildReport(input: BuildInput): JobReport {
     gpu_seconds: n.gpuSeconds,
     memory_peak_bytes: n.memoryPeakBytes,
   }));
-  const cpuSeconds = perNode.reduce((s, n) => s + n.cpu_seconds, 0);
+  // Two lower bounds of the job's CPU time: the agents' last samples miss the interval after them
+  // (the cgroup goes before the epilog), and Slurm accounts 0 under jobacct_gather/none. The
+  // larger is the better figure: Slurm's, normally, for jobs short against the agents' interval.
+  const agentCpuSeconds = perNode.reduce((s, n) => s + n.cpu_seconds, 0);
+  const sacctCpuSeconds = record?.totalCpuSeconds;
+  const fromSacct = sacctCpuSeconds !== undefined && sacctCpuSeconds > agentCpuSeconds;
+  const cpuSeconds = fromSacct ? sacctCpuSeconds : agentCpuSeconds;
   const startMs = record?.startMs ?? info.startTimeMs;
   const endMs = record?.endMs ?? (record === undefined ? job.lastSeenMs : undefined);
   const elapsed =
     record?.elapsedSeconds ??
     (startMs !== undefined && endMs !== undefined ? Math.max(0, (endMs - startMs) / 1000) : undefined);
   const cpuEfficiency =
-    perNode.length > 0 && elapsed !== undefined && elapsed > 0 && info.cpus > 0
+    (perNode.length > 0 || fromSacct) && elapsed !== undefined && elapsed > 0 && info.cpus > 0
       ? cpuSeconds / (info.cpus * elapsed)
       : undefined;
   const memPeak = perNode.reduce((s, n) => s + n.memory_peak_bytes, 0);
@@ -101,6 +107,8 @@ export function buildReport(input: BuildInput): JobReport {
       load_imbalance: loadImbalance ?? null,
     },
     cpu_seconds: cpuSeconds,
+    cpu_seconds_source: fromSacct ? 'sacct' : 'agents',
+    cpu_seconds_agents: agentCpuSeconds,
     energy_joules: energy,
     co2_grams: energy === null ? null : job.co2Grams,
     energy: {

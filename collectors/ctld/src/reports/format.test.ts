@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, formatComparison, formatReportText } from './format.js';
 import { sampleReport } from './testkit.js';
+import type { JobReport } from './types.js';
 
 const T = Date.parse('2026-03-01T12:00:00Z');
 
@@ -19,6 +20,18 @@ test('formatReportText: unmeasured energy reads "not measured", findings and a m
   assert.match(text, /^ {2}CO2e {8}not measured$/m);
   assert.match(text, /- \[warning\] low_cpu_efficiency: the job used 5 % of the CPU time/);
   assert.match(text, /Batch script: not available\n$/);
+});
+
+test('formatReportText: says where the CPU seconds came from, and nothing for older reports', () => {
+  const base = sampleReport({ jobid: '7', user: 'bob', endMs: T, cpuSeconds: 60 });
+  const sacct = formatReportText({ ...base, cpu_seconds_source: 'sacct', cpu_seconds_agents: 41.25 });
+  assert.match(sacct, /60\.0 CPU s used \(Slurm accounting; the agents' last samples: 41\.3\), efficiency/);
+  const agents = formatReportText({ ...base, cpu_seconds_source: 'agents', cpu_seconds_agents: 60 });
+  assert.match(agents, /60\.0 CPU s used \(measured by the agents\), efficiency/);
+  // An archived report from before the keys existed, as read back from its JSON.
+  const older = JSON.parse(JSON.stringify(base, (k, v: unknown) => (k.startsWith('cpu_seconds_') ? undefined : v)));
+  assert.equal('cpu_seconds_source' in older, false);
+  assert.match(formatReportText(older as JobReport), /60\.0 CPU s used, efficiency/);
 });
 
 test('formatComparison: n/a for missing figures, no ratio against zero or text', () => {

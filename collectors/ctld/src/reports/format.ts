@@ -12,6 +12,14 @@ const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toF
 const num = (v: number | null, digits: number, unit: string): string =>
   v === null ? 'not measured' : `${v.toFixed(digits)} ${unit}`;
 
+/** Where the CPU seconds came from; reports written before `cpu_seconds_source` existed say nothing. */
+function cpuSource(r: JobReport): string {
+  if (r.cpu_seconds_source === 'sacct') {
+    return ` (Slurm accounting; the agents' last samples: ${(r.cpu_seconds_agents ?? 0).toFixed(1)})`;
+  }
+  return r.cpu_seconds_source === 'agents' ? ' (measured by the agents)' : '';
+}
+
 /** A job report as a text summary: record, resources, energy and CO2 with the method note, findings, script. */
 export function formatReportText(r: JobReport): string {
   const id = r.display_id === r.jobid ? r.jobid : `${r.display_id} (raw id ${r.jobid})`;
@@ -23,7 +31,7 @@ export function formatReportText(r: JobReport): string {
     `  start       ${r.start_time ?? 'unknown'}`,
     `  end         ${r.end_time ?? 'unknown'}${r.elapsed_seconds === null ? '' : ` (elapsed ${r.elapsed_seconds} s)`}`,
     `  nodes       ${r.nodes.join(',') || 'none'}`,
-    `  CPUs        ${r.requested.cpus} allocated, ${r.cpu_seconds.toFixed(1)} CPU s used, efficiency ${pct(r.used.cpu_efficiency)}`,
+    `  CPUs        ${r.requested.cpus} allocated, ${r.cpu_seconds.toFixed(1)} CPU s used${cpuSource(r)}, efficiency ${pct(r.used.cpu_efficiency)}`,
     `  memory      peak ${formatBytes(r.used.memory_peak_bytes)} of ${formatBytes(memReq)} requested` +
       (memReq > 0 ? ` (${pct(r.used.memory_peak_bytes / memReq)})` : ''),
   ];

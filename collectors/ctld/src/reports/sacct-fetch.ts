@@ -23,7 +23,7 @@ export interface SacctAnswer {
 }
 
 /**
- * One cycle's slurmdbd questions: ONE `sacct -X -P` for the final records of all `jobids`, and
+ * One cycle's slurmdbd questions: ONE `sacct -P` for the final records (with TotalCPU) of all `jobids`, and
  * ONE `sacct -B` for the scripts of `scriptFor` (display ids) when any job lacks one. Never one
  * call per job. The two run concurrently, each with the Slurm timeout.
  */
@@ -36,7 +36,7 @@ export async function askSacct(
   const file = exec.binDir === undefined ? 'sacct' : join(exec.binDir, 'sacct');
   const run = exec.run ?? runCommand;
   const opts = { timeoutMs: exec.timeoutMs, maxBytes: 256 * 1024 * 1024, env: exec.env ?? process.env };
-  const recordsP = run(file, sacctRecordArgs(jobids), opts).then((r) => parseSacctRecords(r.stdout, `${file} -X -P`));
+  const recordsP = run(file, sacctRecordArgs(jobids), opts).then((r) => parseSacctRecords(r.stdout, `${file} -P`));
   const scriptsP =
     scriptFor.length === 0
       ? undefined

@@ -2,7 +2,7 @@ import { ParseError } from '@slurmscope/common';
 import { parseSlurmDuration } from '../slurm/parse/units.js';
 
 /** The `sacct -o` fields ctld reads for ended jobs; none is free text, so `|` cannot occur inside. */
-export const SACCT_FIELDS = ['JobIDRaw', 'JobID', 'State', 'ExitCode', 'Start', 'End', 'Elapsed'] as const;
+export const SACCT_FIELDS = ['JobIDRaw', 'JobID', 'State', 'ExitCode', 'Start', 'End', 'Elapsed', 'TotalCPU'] as const;
 
 /** The final record of one job from slurmdbd. */
 export interface SacctRecord {
@@ -15,6 +15,11 @@ export interface SacctRecord {
   readonly startMs?: number;
   readonly endMs?: number;
   readonly elapsedSeconds?: number;
+  /**
+   * User + system CPU seconds Slurm accounted over all the job's steps (TotalCPU); 0 where
+   * `JobAcctGatherType=jobacct_gather/none`.
+   */
+  readonly totalCpuSeconds?: number;
 }
 
 /** States after which a job does not run again under its id. */
@@ -30,9 +35,13 @@ export const TERMINAL_STATES: ReadonlySet<string> = new Set([
   'DEADLINE',
 ]);
 
-/** Arguments of the one record query per cycle for all jobs that ended in it. */
+/**
+ * Arguments of the one record query per cycle for all jobs that ended in it. Not `-X`: with it,
+ * the job's line has TotalCPU 00:00:00 (22.05); without it the job's line sums its steps, and the
+ * step lines that come with it are skipped.
+ */
 export function sacctRecordArgs(jobids: readonly string[]): string[] {
-  return ['-X', '-P', '-n', '-j', jobids.join(','), '-o', SACCT_FIELDS.join(',')];
+  return ['-P', '-n', '-j', jobids.join(','), '-o', SACCT_FIELDS.join(',')];
 }
 
 /** Arguments of the one batch-script query per cycle (`AccountingStoreFlags=job_script`). */
@@ -41,8 +50,9 @@ export function sacctScriptArgs(jobids: readonly string[]): string[] {
 }
 
 /**
- * Parses `sacct -X -P -n -o <SACCT_FIELDS>` into records by raw id. `-j 8` also lists every task
- * of array 8, so callers pick the ids they asked for. Times are sacct's local time.
+ * Parses `sacct -P -n -o <SACCT_FIELDS>` into records by raw id, skipping step lines (`28.0`,
+ * `28.batch`). `-j 8` also lists every task of array 8, so callers pick the ids they asked for.
+ * Times are sacct's local time.
  */
 export function parseSacctRecords(text: string, source = 'sacct'): Map<string, SacctRecord> {
   const out = new Map<string, SacctRecord>();
@@ -52,8 +62,11 @@ export function parseSacctRecords(text: string, source = 'sacct'): Map<string, S
     if (f.length !== SACCT_FIELDS.length) {
       throw new ParseError(source, `expected ${SACCT_FIELDS.length} fields separated by "|"`, line);
     }
-    const [jobid = '', displayId = '', state = '', exitCode = '', start = '', end = '', elapsed = ''] = f;
+    const [jobid = '', displayId = '', state = '', exitCode = '', start = '', end = '', elapsed = '', cpu = ''] = f;
+    if (STEP_ID.test(jobid)) continue;
     if (!/^\d+$/.test(jobid)) throw new ParseError(source, 'JobIDRaw is not a number', line);
+    const totalCpuSeconds = parseSacctCpuTime(cpu);
+    if (totalCpuSeconds === undefined) throw new ParseError(source, `TotalCPU "${cpu}" is not a duration`, line);
     const startMs = parseSacctTime(start);
     const endMs = parseSacctTime(end);
     const elapsedSeconds = parseSlurmDuration(elapsed);
@@ -65,9 +78,25 @@ export function parseSacctRecords(text: string, source = 'sacct'): Map<string, S
       ...(startMs === undefined ? {} : { startMs }),
       ...(endMs === undefined ? {} : { endMs }),
       ...(elapsedSeconds === undefined ? {} : { elapsedSeconds }),
+      totalCpuSeconds,
     });
   }
   return out;
+}
+
+/** A step's raw id: `28.0`, `28.batch`, `28.extern`, `28.interactive`. */
+const STEP_ID = /^\d+\.\w+$/;
+
+/**
+ * sacct's CPU times: `MM:SS.mmm` under an hour, `HH:MM:SS` under a day, `D-HH:MM:SS` beyond
+ * (Slurm's `_elapsed_time`); seconds, with the milliseconds where printed.
+ */
+export function parseSacctCpuTime(text: string): number | undefined {
+  const m = /^((?:\d+-)?[\d:]+?)(?:\.(\d{1,3}))?$/.exec(text.trim());
+  if (m === null) return undefined;
+  const whole = parseSlurmDuration(m[1]!);
+  if (whole === undefined) return undefined;
+  return m[2] === undefined ? whole : whole + Number(m[2].padEnd(3, '0')) / 1000;
 }
 
 const SACCT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;

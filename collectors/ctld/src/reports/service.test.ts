@@ -44,12 +44,13 @@ test('ended jobs: one sacct for records and one for missing scripts per cycle; s
     log: new RecordingLogger(),
     cluster: 'slurmscope',
   });
-  const j7 = jobInfo({ jobid: '7', user: 'root', uid: 0, startTimeMs: T });
-  const j12 = jobInfo({ jobid: '12', user: 'root', uid: 0, nodes: ['n3'], startTimeMs: T });
-  const j13 = jobInfo({
-    jobid: '13',
-    displayId: '8_1',
-    arrayJobId: '8',
+  const j21 = jobInfo({ jobid: '21', user: 'root', uid: 0, startTimeMs: T });
+  const j26 = jobInfo({ jobid: '26', user: 'root', uid: 0, nodes: ['n3'], startTimeMs: T });
+  const j28 = jobInfo({ jobid: '28', user: 'root', uid: 0, nodes: ['n1', 'n2'], cpus: 2, startTimeMs: T });
+  const j29 = jobInfo({
+    jobid: '29',
+    displayId: '22_1',
+    arrayJobId: '22',
     arrayTaskId: '1',
     user: 'root',
     uid: 0,
@@ -57,40 +58,54 @@ test('ended jobs: one sacct for records and one for missing scripts per cycle; s
   });
   await svc.observe({
     nowMs: T + 30_000,
-    snapshot: snapshotOf(T + 30_000, [j7, j12, j13]),
+    snapshot: snapshotOf(T + 30_000, [j21, j26, j28, j29]),
     reports: [
       nodeReport('n1', T + 30_000, [
-        reportJob({ jobid: '7', cpuSeconds: 1, energyJoules: 50, script: '#!/bin/sh\nfrom the agent\n' }),
-        reportJob({ jobid: '13', cpuSeconds: 1 }),
+        reportJob({ jobid: '21', cpuSeconds: 1, energyJoules: 50, script: '#!/bin/sh\nfrom the agent\n' }),
+        reportJob({ jobid: '29', cpuSeconds: 1 }),
+        reportJob({ jobid: '28', cpus: 1, cpuSeconds: 1.5, script: '#!/bin/sh\nbusy\n' }),
       ]),
-      nodeReport('n3', T + 30_000, [reportJob({ jobid: '12', cpuSeconds: 2 })]),
+      nodeReport('n2', T + 30_000, [reportJob({ jobid: '28', cpus: 1, cpuSeconds: 1.25 })]),
+      nodeReport('n3', T + 30_000, [reportJob({ jobid: '26', cpuSeconds: 2 })]),
     ],
   });
-  assert.equal(svc.hasScript('7'), true);
-  assert.equal(svc.hasScript('12'), false);
+  assert.equal(svc.hasScript('21'), true);
+  assert.equal(svc.hasScript('26'), false);
   assert.deepEqual(sacct.calls(), [], 'no Slurm call while nothing ended');
   await svc.observe({ nowMs: T + 60_000, snapshot: snapshotOf(T + 60_000, []), reports: [] });
   const calls = sacct.calls();
   assert.equal(calls.length, 2, calls.join('\n'));
-  assert.ok(calls.includes('-X -P -n -j 7,12,13 -o JobIDRaw,JobID,State,ExitCode,Start,End,Elapsed'), calls.join('\n'));
-  assert.ok(calls.includes('-B -j 12,13'), 'scripts only for the jobs no agent sent one for');
+  assert.ok(
+    calls.includes('-P -n -j 21,26,28,29 -o JobIDRaw,JobID,State,ExitCode,Start,End,Elapsed,TotalCPU'),
+    calls.join('\n'),
+  );
+  assert.ok(calls.includes('-B -j 26,29'), 'scripts only for the jobs no agent sent one for');
 
-  const r12 = await svc.get('12');
-  assert.equal(r12?.script, readFileSync(join(captured, 'script-12.sh'), 'utf8'));
-  assert.equal(r12?.script_source, 'slurmdbd');
-  assert.equal(r12?.state, 'COMPLETED');
-  assert.equal(r12?.end_time, new Date('2026-11-25T03:23:28').toISOString());
-  assert.equal(r12?.energy_joules, null);
-  const r13 = await svc.get('8_1');
-  assert.equal(r13?.jobid, '13');
-  assert.equal(r13?.array_job, '8_1');
-  assert.equal(r13?.script, '#!/bin/sh\n# This script was created by sbatch --wrap.\n\nsleep 1\n');
-  const r7 = await svc.get('7');
-  assert.equal(r7?.script, '#!/bin/sh\nfrom the agent\n');
-  assert.equal(r7?.energy_joules, 50);
-  assert.equal((await svc.list({ user: 'root' })).length, 3);
+  const r26 = await svc.get('26');
+  assert.equal(r26?.script, readFileSync(join(captured, 'script-12.sh'), 'utf8'));
+  assert.equal(r26?.script_source, 'slurmdbd');
+  assert.equal(r26?.state, 'COMPLETED');
+  assert.equal(r26?.end_time, new Date('2026-11-25T09:19:02').toISOString());
+  assert.equal(r26?.energy_joules, null);
+  const r29 = await svc.get('22_1');
+  assert.equal(r29?.jobid, '29');
+  assert.equal(r29?.array_job, '22_1');
+  assert.equal(r29?.script, '#!/bin/sh\n# This script was created by sbatch --wrap.\n\nsleep 1\n');
+  const r21 = await svc.get('21');
+  assert.equal(r21?.script, '#!/bin/sh\nfrom the agent\n');
+  assert.equal(r21?.energy_joules, 50);
+  assert.equal(r21?.cpu_seconds, 1, "the agents saw more than sacct's 0.003 s");
+  assert.equal(r21?.cpu_seconds_source, 'agents');
+  // The agents last sampled 2.75 CPU s; Slurm accounted 4.71 s to the end: the report takes Slurm's.
+  const r28 = await svc.get('28');
+  assert.equal(r28?.state, 'FAILED');
+  assert.equal(r28?.cpu_seconds, 4.71);
+  assert.equal(r28?.cpu_seconds_source, 'sacct');
+  assert.equal(r28?.cpu_seconds_agents, 2.75);
+  assert.equal(r28?.used.cpu_efficiency, 4.71 / (2 * 5), 'over the allocation and sacct Elapsed');
+  assert.equal((await svc.list({ user: 'root' })).length, 4);
   const fams = new Map(svc.families().map((f) => [f.name, f.samples]));
-  assert.equal(fams.get('slurmscope_reports_written_total')?.[0]?.value, 3);
+  assert.equal(fams.get('slurmscope_reports_written_total')?.[0]?.value, 4);
   assert.equal(fams.get('slurmscope_reports_sacct_calls_total')?.[0]?.value, 2);
   assert.deepEqual(fams.get('slurmscope_job_co2_grams'), [], 'no running jobs left');
   await svc.observe({ nowMs: T + 90_000, snapshot: snapshotOf(T + 90_000, []), reports: [] });

@@ -72,7 +72,12 @@ export interface JobReport {
     readonly gpu_utilization: number | null;
     readonly load_imbalance: number | null;
   };
+  /** The job's CPU seconds: the larger of Slurm's TotalCPU and the agents' sum (both lower bounds). */
   readonly cpu_seconds: number;
+  /** Absent in reports written before it existed. */
+  readonly cpu_seconds_source?: 'sacct' | 'agents';
+  /** What the agents' last samples summed to over the job's nodes (absent in older reports). */
+  readonly cpu_seconds_agents?: number;
   /** Measured energy plus the admin-set overhead; null where nothing measured energy (never 0 for unknown). */
   readonly energy_joules: number | null;
   readonly co2_grams: number | null;
