@@ -1,6 +1,7 @@
 // `slurmscope demo` (and `npm run demo`): the local three-node cluster with an agent per node,
 // ctld and a small mixed workload, until SIGINT/SIGTERM; then everything it started is stopped.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancelJob, loadStack, slurmEnv, type Stack } from './lib/index.js';
@@ -11,6 +12,8 @@ import { demoJobs, Workload } from './demo/workload.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STACK_SCRIPTS = join(ROOT, 'test', 'stack');
 const CLI = join(ROOT, 'collectors', 'cli', 'dist', 'main.js');
+/** What `npm ci` links as the `slurmscope` command. */
+const CLI_BIN = join(ROOT, 'collectors', 'cli', 'bin', 'slurmscope.js');
 /** The demo's ports are 27000 + the stack's offsets (see test/stack/lib.sh), away from the tests' 17000. */
 const DEMO_PORT_BASE = '27000';
 /** Demo nodes are d1..d3, so their cgroups (slurm_d1 ...) never mix with a test stack's n1..n3. */
@@ -23,6 +26,13 @@ export interface DemoOptions {
   readonly stateDir: string;
   /** Install missing Debian packages first. */
   readonly install: boolean;
+}
+
+/** `<bin>/slurmscope` → this checkout's CLI, so that the `try:` line gives a shell the command. */
+function linkCli(bin: string): void {
+  mkdirSync(bin, { recursive: true });
+  rmSync(join(bin, 'slurmscope'), { force: true });
+  symlinkSync(CLI_BIN, join(bin, 'slurmscope'));
 }
 
 /** Runs a test/stack script with the demo's settings, output to the terminal; resolves its exit code. */
@@ -119,7 +129,11 @@ export async function runDemo({ stateDir, install }: DemoOptions): Promise<void>
     say(`demo up in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${join(stateDir, 'logs')}; Ctrl-C stops it all`);
     say(`ctld: ${stack.urls.ctld}/`);
     say(`mail: ${stack.paths.mail}`);
-    say(`try: export SLURM_CONF=${stack.paths.slurmConf} SLURMSCOPE_CONFIG=${demoPaths(stateDir).ctldConfig}`);
+    const paths = demoPaths(stateDir);
+    linkCli(paths.bin);
+    say(
+      `try: export SLURM_CONF=${stack.paths.slurmConf} SLURMSCOPE_CONFIG=${paths.ctldConfig} PATH=${paths.bin}:$PATH`,
+    );
     for (const c of children) {
       // The demo goes on without a daemon that died (the cluster is still useful); say so loudly.
       void c.exited.then((code) => {

@@ -25,6 +25,8 @@ export interface DemoPaths {
   readonly ctldConfig: string;
   readonly reports: string;
   readonly logs: string;
+  /** Holds a `slurmscope` link for the `try:` line's PATH. */
+  readonly bin: string;
   agentConfig(node: string): string;
   agentState(node: string): string;
 }
@@ -37,6 +39,7 @@ export function demoPaths(state: string): DemoPaths {
     ctldConfig: join(state, 'ctld.yaml'),
     reports: join(state, 'reports'),
     logs: join(state, 'logs'),
+    bin: join(state, 'bin'),
     agentConfig: (node) => join(state, `agent-${node}.yaml`),
     agentState: (node) => join(state, `agent-${node}`),
   };
