@@ -16,7 +16,10 @@ const CLI = join(ROOT, 'collectors', 'cli', 'dist', 'main.js');
 const CLI_BIN = join(ROOT, 'collectors', 'cli', 'bin', 'slurmscope.js');
 /** The demo's ports are 27000 + the stack's offsets (see test/stack/lib.sh), away from the tests' 17000. */
 const DEMO_PORT_BASE = '27000';
-/** Demo nodes are d1..d3, so their cgroups (slurm_d1 ...) never mix with a test stack's n1..n3. */
+/**
+ * Demo nodes are d1..d3, so their cgroups (slurm_d1 ...) never mix with a test stack's n1..n3
+ * ($SLURMSCOPE_DEMO_NODE_PREFIX and $SLURMSCOPE_DEMO_PORT_BASE move a second demo, e.g. the test's).
+ */
 const DEMO_NODE_PREFIX = 'd';
 const TOP_UP_MS = 10_000;
 
@@ -44,7 +47,7 @@ function stackScript(name: string, stateDir: string, quiet = false): Promise<num
         ...process.env,
         SLURMSCOPE_STACK_DIR: stateDir,
         SLURMSCOPE_STACK_PORT_BASE: process.env.SLURMSCOPE_DEMO_PORT_BASE || DEMO_PORT_BASE,
-        SLURMSCOPE_STACK_NODE_PREFIX: DEMO_NODE_PREFIX,
+        SLURMSCOPE_STACK_NODE_PREFIX: process.env.SLURMSCOPE_DEMO_NODE_PREFIX || DEMO_NODE_PREFIX,
       },
     });
     child.stdout?.resume();

@@ -1,0 +1,180 @@
+// The README's first command, as a user runs it: `slurmscope demo` (what `npm run demo` starts)
+// comes up within 2 minutes and prints its ctld:, mail: and try: lines; pasting the try: line
+// gives a shell where a user's own two-node job starts within a minute, ctld shows it, and
+// `slurmscope report` prints it after it ends; Ctrl-C leaves no process and no cgroup folder.
+// It runs beside the tests' stack: its own state directory, ports from 37000, nodes e1..e3.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '@slurmscope/common';
+import { CLI, fetchText, waitFor } from '../lib/index.js';
+
+const STACK_STOP = fileURLToPath(new URL('../../stack/stop', import.meta.url));
+const PORT_BASE = '37000';
+const PREFIX = 'e';
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** Every `slurm_<PREFIX>N` folder below the cgroup root (v1 controllers and v2 alike). */
+function ourCgroups(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const path = join(dir, e.name);
+      if (new RegExp(`^slurm_${PREFIX}\\d+$`).test(e.name) || e.name.includes(`${PREFIX}1_slurmstepd`)) {
+        found.push(path);
+      } else if (depth > 0) walk(path, depth - 1);
+    }
+  };
+  walk(CGROUP_ROOT, 2);
+  return found;
+}
+
+/** PIDs (not ours) whose command line names `text`. */
+async function processesNaming(text: string): Promise<string[]> {
+  const out = await runCommand('pgrep', ['-af', text], { timeoutMs: 5000 }).catch(() => ({ stdout: '' }));
+  return out.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.includes('pgrep'))
+    .filter((l) => !l.startsWith(`${process.pid} `));
+}
+
+/** The try: line's `export A=B C=D PATH=dir:$PATH` as environment variables over ours. */
+function tryEnv(line: string): NodeJS.ProcessEnv {
+  const m = /^try: export (.*)$/.exec(line);
+  assert.ok(m, `a try: line, got ${JSON.stringify(line)}`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const pair of m[1]!.split(/\s+/)) {
+    const eq = pair.indexOf('=');
+    assert.ok(eq > 0, `VAR=value in the try: line, got ${pair}`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1).replace('$PATH', process.env.PATH ?? '');
+  }
+  return env;
+}
+
+test(
+  'the demo: up in under 2 minutes, a user job runs and gets its report, Ctrl-C leaves nothing',
+  { timeout: 420_000 },
+  async (t) => {
+    const state = mkdtempSync(join(tmpdir(), 'slurmscope-demo-test-'));
+    let out = '';
+    let exited: number | null | undefined;
+    const demo: ChildProcess = spawn(process.execPath, [CLI, 'demo', '--state', state, '--no-install'], {
+      env: { ...process.env, SLURMSCOPE_DEMO_PORT_BASE: PORT_BASE, SLURMSCOPE_DEMO_NODE_PREFIX: PREFIX },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    demo.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    demo.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    const exit = new Promise<number | null>((resolve) =>
+      demo.on('exit', (code) => {
+        exited = code;
+        resolve(code);
+      }),
+    );
+    t.after(async () => {
+      if (exited === undefined) {
+        demo.kill('SIGINT');
+        await Promise.race([exit, new Promise((r) => setTimeout(r, 60_000))]);
+      }
+      // Whatever a failed run left: the stack's own stop, by PID files in the state directory.
+      await runCommand('bash', [STACK_STOP], {
+        timeoutMs: 60_000,
+        env: {
+          ...process.env,
+          SLURMSCOPE_STACK_DIR: state,
+          SLURMSCOPE_STACK_PORT_BASE: PORT_BASE,
+          SLURMSCOPE_STACK_NODE_PREFIX: PREFIX,
+        },
+      }).catch(() => undefined);
+      rmSync(state, { recursive: true, force: true });
+    });
+
+    const t0 = Date.now();
+    const line = (prefix: string): string | undefined => out.split('\n').find((l) => l.startsWith(prefix));
+    await waitFor(() => exited === undefined && line('try: '), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      what: `the demo's try: line (output so far:\n${out.slice(-2000)})`,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- demo output ---\n${out.slice(-3000)}`);
+    });
+    const upSeconds = (Date.now() - t0) / 1000;
+    t.diagnostic(`demo up after ${upSeconds.toFixed(1)} s`);
+
+    const ctld = /^ctld: (http:\/\/127\.0\.0\.1:\d+)\/$/.exec(line('ctld: ') ?? '');
+    assert.ok(ctld, `a ctld: http://HOST:PORT/ line in\n${out}`);
+    const mail = /^mail: (\/\S+)$/.exec(line('mail: ') ?? '');
+    assert.ok(mail && existsSync(mail[1]!), `a mail: DIR line naming a directory in\n${out}`);
+    const env = tryEnv(line('try: ')!);
+    assert.ok(existsSync(env.SLURM_CONF!), 'SLURM_CONF names the demo cluster');
+    assert.ok(existsSync(env.SLURMSCOPE_CONFIG!), 'SLURMSCOPE_CONFIG names ctld.yaml');
+
+    // ctld's page and /metrics answer, with the cluster's availability.
+    assert.match(await fetchText(`${ctld[1]}/`), /slurmscope/i);
+    await waitFor(async () => /slurmscope_partition_cpus\{/.test(await fetchText(`${ctld[1]}/metrics`)), {
+      timeoutMs: 30_000,
+      what: "slurmscope_partition_cpus on ctld's /metrics",
+    });
+
+    // The user's own two-node job, as the README suggests, next to the demo's workload.
+    const submitted = Date.now();
+    const sbatch = await runCommand(
+      'sbatch',
+      ['--parsable', '-N2', '--mem=100M', '-t', '2', '--wrap', 'srun sleep 15'],
+      { timeoutMs: 20_000, env },
+    );
+    const jobid = sbatch.stdout.trim().split(';')[0]!;
+    assert.match(jobid, /^\d+$/);
+    await waitFor(
+      async () =>
+        (await runCommand('squeue', ['-h', '-j', jobid, '-o', '%T'], { timeoutMs: 10_000, env })).stdout.trim() ===
+        'RUNNING',
+      { timeoutMs: 60_000, intervalMs: 500, what: `job ${jobid} RUNNING within a minute` },
+    );
+    t.diagnostic(`user job ${jobid} RUNNING after ${((Date.now() - submitted) / 1000).toFixed(1)} s`);
+
+    // ctld's webjobs shows it on both nodes, from the agents' reports.
+    await waitFor(
+      async () => {
+        const body = JSON.parse(await fetchText(`${ctld[1]}/api/v1/webjobs`)) as {
+          jobs: { jobid: string; nodes: { reported: boolean }[] }[];
+        };
+        const job = body.jobs.find((j) => j.jobid === jobid);
+        return job !== undefined && job.nodes.length === 2 && job.nodes.every((n) => n.reported);
+      },
+      { timeoutMs: 45_000, intervalMs: 1000, what: `job ${jobid} on both nodes in /api/v1/webjobs` },
+    );
+
+    // After it ends, `slurmscope report` (the try: line's PATH) prints it.
+    const report = await waitFor(
+      async () => {
+        const r = await runCommand('slurmscope', ['report', jobid, '--json'], { timeoutMs: 20_000, env });
+        return JSON.parse(r.stdout) as { jobid: string; state: string; script: string | null; nodes: string[] };
+      },
+      { timeoutMs: 90_000, intervalMs: 2000, what: `slurmscope report ${jobid}` },
+    );
+    assert.equal(report.jobid, jobid);
+    assert.equal(report.state, 'COMPLETED');
+    assert.match(report.script ?? '', /srun sleep 15/);
+    assert.deepEqual(report.nodes.length, 2);
+
+    // Ctrl-C: everything it started stops, and nothing of ours is left.
+    demo.kill('SIGINT');
+    const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => r('still running'), 60_000))]);
+    assert.equal(code, 0, `the demo exits 0 on Ctrl-C\n${out.slice(-2000)}`);
+    assert.deepEqual(await processesNaming(state), [], 'no process of the demo left');
+    assert.deepEqual(ourCgroups(), [], 'no cgroup folder of the demo nodes left');
+    assert.equal(existsSync(join(state, 'slurm')), true, 'the state stays for a look afterwards');
+    assert.ok(readFileSync(join(state, 'ctld.yaml'), 'utf8').includes('interval'));
+  },
+);
