@@ -151,18 +151,35 @@ test(
   },
 );
 
-test('InfluxSink: 404 says the server lacks the v2 write API', { timeout: 15_000 }, async (ctx) => {
-  const store = new FakeStore();
-  await store.start();
-  store.answer = () => ({ status: 404, body: '404 page not found' });
-  const { sink, log } = await setup(ctx, store);
-  await sink.export(snap(1000));
-  await sink.flush();
-  assert.equal(sink.counts.rejected, 2);
-  assert.equal(store.requests.length, 1);
-  const error = log.records.find((r) => r.level === 'error');
-  assert.match((error?.fields as { err: string }).err, /lacks the v2 write API \(InfluxDB < 1\.8/);
-});
+test(
+  'InfluxSink: 404 and 401 keep the points (spooled, logged once as an error) until the store accepts them',
+  { timeout: 15_000 },
+  async (ctx) => {
+    const store = new FakeStore();
+    await store.start();
+    let answer: { status: number; body?: string } = { status: 404, body: '404 page not found' };
+    store.answer = () => answer;
+    const { sink, log } = await setup(ctx, store);
+    await sink.export(snap(1000));
+    await sink.flush();
+    await waitFor(() => store.requests.length >= 3, 'retried while the bucket is missing');
+    answer = { status: 401, body: '{"code":"unauthorized","message":"unauthorized access"}' };
+    await sink.export(snap(2000));
+    await sink.flush();
+    await waitFor(() => store.requests.some((r) => r.status === 401), 'retried while the token is refused');
+    assert.equal(sink.counts.rejected, 0, 'nothing dropped');
+    assert.equal(store.accepted.length, 0);
+    const errors = log.records.filter((r) => r.level === 'error');
+    assert.equal(errors.length, 1, 'one error for the whole refusal, not one per retry');
+    assert.match((errors[0]?.fields as { err: string }).err, /lacks the v2 write API \(InfluxDB < 1\.8/);
+    assert.match(errors[0]!.msg, /admin/);
+    // The admin fixes it: every point arrives, once, oldest first.
+    answer = { status: 204 };
+    await waitFor(() => store.accepted.length === 4, 'the spool replayed');
+    assert.deepEqual(store.accepted, [...linesOf(1000), ...linesOf(2000)]);
+    assert.equal(sink.counts.rejected, 0);
+  },
+);
 
 test(
   'InfluxSink: a hanging store times out, points are spooled and replayed once it answers',

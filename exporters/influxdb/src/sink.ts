@@ -40,8 +40,9 @@ export interface InfluxSinkOptions {
  * A Sink that writes line protocol to the v2 write API (`/api/v2/write`: InfluxDB 1.8+, 2.x,
  * 3.x, VictoriaMetrics) through the client library's transport. It owns batching, retry and
  * the spool rather than using the library's WriteApi, whose retry buffer drops points when
- * full and which would retry a 404 forever. Every point handed over ends as exactly one of:
- * written, rejected (4xx), dropped by a bound (counted), or still waiting in memory or spool.
+ * full. Every point handed over ends as exactly one of:
+ * written, rejected (a 4xx refusing the data), dropped by a bound (counted), or still waiting in
+ * memory or spool.
  * Only one write request is in flight at a time, so points reach the store in order.
  */
 export class InfluxSink implements Sink {
@@ -248,7 +249,12 @@ export class InfluxSink implements Sink {
   private fail(failure: WriteFailure): void {
     this.stats.retries++;
     this.failures++;
-    if (this.failures === 1) {
+    if (this.failures === 1 && failure.misconfigured) {
+      this.options.log.error(
+        { status: failure.status, err: failure.message },
+        'store refuses our writes until an admin fixes the config; spooling points until it accepts them',
+      );
+    } else if (this.failures === 1) {
       this.options.log.warn(
         { status: failure.status, err: failure.message },
         'store unreachable; spooling points until it answers',

@@ -2,8 +2,16 @@ import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
 
 /** What a failed write means for the batch: retry it later, or drop it as rejected. */
 export interface WriteFailure {
-  /** True for 5xx, 429, timeouts and network errors: the batch is kept and retried. */
+  /**
+   * True for 5xx, 429, timeouts and network errors, and for 401, 403 and 404: the batch is kept
+   * (spooled, bounded) and retried. False where the store refuses the data itself (400, 413 ...).
+   */
   readonly retryable: boolean;
+  /**
+   * The store refuses us until an admin acts (401/403: the token; 404: the org, bucket or URL):
+   * kept like an outage, but logged as an error rather than a warning.
+   */
+  readonly misconfigured?: boolean;
   /** HTTP status, when the store answered. */
   readonly status?: number;
   /** The store's Retry-After, in ms, when it sent one. */
@@ -15,9 +23,12 @@ export interface WriteFailure {
 const EXCERPT = 200;
 
 /**
- * Classifies an error of a write request. Only 429 and 5xx are retryable among HTTP errors
- * (the client library would also retry a 404, which would loop forever against an
- * InfluxDB < 1.8); anything that is not an HTTP answer is a timeout or network error.
+ * Classifies an error of a write request. 429 and 5xx are an outage. 401, 403 and 404 mean the
+ * store refuses us until an admin fixes the token, org, bucket or URL (or upgrades an InfluxDB
+ * < 1.8, which has no v2 write API): the points are kept in the bounded spool meanwhile rather
+ * than lost. Other 4xx refuse the data itself (a type conflict, a too large body): retrying cannot
+ * help, so the batch is dropped and counted. Anything that is not an HTTP answer is a timeout or
+ * a network error.
  */
 export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
   if (err instanceof HttpError) {
@@ -29,11 +40,20 @@ export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
     }
     if (status === 404) {
       return {
-        retryable: false,
+        retryable: true,
+        misconfigured: true,
         status,
         message:
           `HTTP 404 from /api/v2/write: the server lacks the v2 write API (InfluxDB < 1.8 has only /write), ` +
           `or the org/bucket does not exist: ${body}`,
+      };
+    }
+    if (status === 401 || status === 403) {
+      return {
+        retryable: true,
+        misconfigured: true,
+        status,
+        message: `HTTP ${status}: the store refuses the token (check influxdb.tokenFile and its permissions on the bucket): ${body}`,
       };
     }
     return { retryable: false, status, message: `HTTP ${status}: ${body}` };
