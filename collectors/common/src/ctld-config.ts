@@ -47,7 +47,7 @@ export const ctldConfigSchema = z.strictObject({
     })
     .prefault({}),
   influxdb: influxSection,
-  /** Mail to users about poorly used jobs. Off while `host` is absent. */
+  /** Mail to users about their poorly used jobs (the report's warnings). Off while `host` is absent. */
   smtp: z
     .strictObject({
       host: z.string().optional(),
@@ -58,6 +58,10 @@ export const ctldConfigSchema = z.strictObject({
       passwordFile: z.string().optional(),
       /** Domain appended to a Slurm user name to form the address. */
       userDomain: z.string().default('localhost'),
+      /** Jobs shorter than this get no mail. */
+      minElapsed: duration.prefault('10m'),
+      /** Mails per user in any 24 hours; beyond, counted in slurmscope_mails_suppressed_total. */
+      maxPerUserPerDay: z.number().int().min(1).default(3),
     })
     .prefault({}),
   /** The job report archive. */

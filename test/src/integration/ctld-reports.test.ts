@@ -1,9 +1,10 @@
 // Job reports on the real cluster: the batch node's agent sends the script, the job ends, ctld
 // writes the report once (mode 0640) with slurmdbd's final state, `slurmscope report` prints it,
-// and the API hands its contents only to its owner, proven by a real `scontrol token` JWT.
+// and the API hands its contents only to its owner, proven by a real `scontrol token` JWT; the
+// user of the (sleeping, so poorly used) job gets one mail about it through the real SMTP sink.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +12,14 @@ import { CLI, freePort, loadStack, runSlurm, submitJob, waitFor, waitForJobState
 import { startCli, waitForOk, type CliProcess } from './ctld-processes.js';
 
 const stack = loadStack();
+
+/** Decodes a quoted-printable body (soft line breaks, =XX bytes) as UTF-8. */
+function quotedPrintable(text: string): string {
+  const bytes = text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
 
 /** A real Slurm JWT for `user` (`scontrol token` prints `SLURM_JWT=<token>`). */
 async function slurmToken(user: string): Promise<string> {
@@ -32,6 +41,8 @@ test(
     });
     const token = join(dir, 'agent.token');
     writeFileSync(token, `tok-${process.pid}-${Date.now()}\n`, { mode: 0o600 });
+    // A domain of this run only, so that its mail is told apart from any other in the sink.
+    const mailDomain = `reports-${process.pid}-${Date.now()}.test`;
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SLURM_CONF: stack.paths.slurmConf, HOME: dir };
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -44,6 +55,7 @@ test(
         api: { listen: `127.0.0.1:${port}` },
         auth: { agentTokenFile: token, jwtKeyFile: stack.paths.jwtKey },
         reports: { dir: join(dir, 'reports') },
+        smtp: { host: stack.smtp.host, port: stack.smtp.port, userDomain: mailDomain, minElapsed: '1s' },
       }),
     );
     const ctld = startCli(['ctld', '--config', ctldConfig], { env });
@@ -103,6 +115,29 @@ test(
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`Job ${jobid}`));
     assert.match(text.stdout, /leaves out power supplies, fans, network and disks/);
+
+    // The job slept: its report warns of low CPU efficiency, and its user got one mail through the
+    // stack's real SMTP sink saying so, without the batch script.
+    assert.ok(
+      (json.findings as { kind: string }[]).some((f) => f.kind === 'low_cpu_efficiency'),
+      JSON.stringify(json.findings),
+    );
+    const mails = await waitFor(
+      () => {
+        const ours = readdirSync(stack.paths.mail)
+          .filter((f) => f.endsWith('.eml'))
+          .map((f) => readFileSync(join(stack.paths.mail, f), 'utf8'))
+          .filter((m) => m.includes(`root@${mailDomain}`));
+        return ours.length > 0 ? ours : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: `a mail to root@${mailDomain} in ${stack.paths.mail}` },
+    );
+    assert.equal(mails.length, 1, 'one mail per job');
+    assert.match(mails[0]!, new RegExp(`^Subject: \\[slurmscope\\] job ${jobid} on \\S+: low cpu efficiency`, 'm'));
+    const body = quotedPrintable(mails[0]!.split('\r\n\r\n').slice(1).join('\r\n\r\n'));
+    assert.match(body, /the job used \d+ % of the CPU time it held/);
+    assert.match(body, new RegExp(`slurmscope report ${jobid}`));
+    assert.doesNotMatch(body, /quotes" survive/, 'the batch script stays in the report');
 
     // The API: no proof, 401; a real JWT of the owner, the report; of someone else, 404.
     const get = (headers: Record<string, string>) => fetch(`${url}/api/v1/reports/${jobid}`, { headers });

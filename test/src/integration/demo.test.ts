@@ -1,7 +1,8 @@
 // The README's first command, as a user runs it: `slurmscope demo` (what `npm run demo` starts)
 // comes up within 2 minutes and prints its ctld:, mail: and try: lines; pasting the try: line
 // gives a shell where a user's own two-node job starts within a minute, ctld shows it, and
-// `slurmscope report` prints it after it ends; Ctrl-C leaves no process and no cgroup folder.
+// `slurmscope report` prints it after it ends, and a mail about it (it only slept) lands in the
+// mail: directory; Ctrl-C leaves no process and no cgroup folder.
 // It runs beside the tests' stack: its own state directory, ports from 37000, nodes e1..e3.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -130,7 +131,7 @@ test(
     const submitted = Date.now();
     const sbatch = await runCommand(
       'sbatch',
-      ['--parsable', '-N2', '--mem=100M', '-t', '2', '--wrap', 'srun sleep 15'],
+      ['--parsable', '-N2', '--mem=100M', '-t', '2', '--wrap', 'srun sleep 32'],
       { timeoutMs: 20_000, env },
     );
     const jobid = sbatch.stdout.trim().split(';')[0]!;
@@ -165,8 +166,17 @@ test(
     );
     assert.equal(report.jobid, jobid);
     assert.equal(report.state, 'COMPLETED');
-    assert.match(report.script ?? '', /srun sleep 15/);
+    assert.match(report.script ?? '', /srun sleep 32/);
     assert.deepEqual(report.nodes.length, 2);
+
+    // It slept on two nodes for over 30 s: its user gets a mail about it in the mail: directory.
+    await waitFor(
+      () =>
+        readdirSync(mail[1]!)
+          .filter((f) => f.endsWith('.eml'))
+          .some((f) => readFileSync(join(mail[1]!, f), 'utf8').includes(`[slurmscope] job ${jobid} `)),
+      { timeoutMs: 30_000, intervalMs: 500, what: `a mail about job ${jobid} in ${mail[1]}` },
+    );
 
     // Ctrl-C: everything it started stops, and nothing of ours is left.
     demo.kill('SIGINT');

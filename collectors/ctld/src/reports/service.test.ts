@@ -138,3 +138,39 @@ test('without slurmdbd: the report is written after a few cycles with state UNKN
   assert.equal(sacct.calls().length, 2 * MAX_RECORD_ATTEMPTS, 'two calls (records, script) per cycle');
   assert.ok(log.records.some((x) => /sacct failed/.test(x.msg)));
 });
+
+test('smtp configured: the user of a job whose report has a warning gets one mail, once', async () => {
+  const sacct = fakeSacct('captured');
+  const dir = mkdtempSync(join(tmpdir(), 'reports-'));
+  const config = ctldConfigSchema.parse({
+    reports: { dir },
+    slurm: { binDir: sacct.binDir, timeout: '5s' },
+    smtp: { host: 'smtp.example.org', userDomain: 'example.org', minElapsed: '1s' },
+  });
+  const sent: { to: string; subject: string }[] = [];
+  const transport = {
+    sendMail: (m: { to: string; subject: string }) => (sent.push(m), Promise.resolve({})),
+    close: () => undefined,
+  } as unknown as NonNullable<Parameters<typeof createReportService>[0]['mailTransport']>;
+  const svc = await createReportService({ config, log: new RecordingLogger(), cluster: 'c', mailTransport: transport });
+  const j21 = jobInfo({ jobid: '21', user: 'root', uid: 0, startTimeMs: T });
+  const j26 = jobInfo({ jobid: '26', user: 'root', uid: 0, startTimeMs: T });
+  await svc.observe({
+    nowMs: T + 30_000,
+    snapshot: snapshotOf(T + 30_000, [j21, j26]),
+    reports: [
+      nodeReport('n1', T + 30_000, [
+        reportJob({ jobid: '21', cpuSeconds: 0.5, script: '#!/bin/sh\n' }), // 0.5 of 2 CPUs × 2 s: 12 %
+        reportJob({ jobid: '26', cpuSeconds: 2, script: '#!/bin/sh\n' }), // 2 of 2 CPUs × 1 s: busy
+      ]),
+    ],
+  });
+  await svc.observe({ nowMs: T + 60_000, snapshot: snapshotOf(T + 60_000, []), reports: [] });
+  assert.equal((await svc.list({})).length, 2);
+  await svc.close(); // sends what is queued
+  assert.deepEqual(
+    sent.map((m) => m.to),
+    ['root@example.org'],
+  );
+  assert.match(sent[0]!.subject, /job 21 on c: low cpu efficiency/);
+});

@@ -1,6 +1,14 @@
-import { ConfigError, errorMessage, runCommand, type CtldConfig, type NodeReport } from '@slurmscope/common';
+import {
+  ConfigError,
+  errorMessage,
+  readSecret,
+  runCommand,
+  type CtldConfig,
+  type NodeReport,
+} from '@slurmscope/common';
 import type { Logger, MetricFamily } from '@slurmscope/model';
 import { createIntensitySource, type IntensitySource } from '../co2.js';
+import { UserMailer, type MailerOptions } from '../mail/mailer.js';
 import { ClusterEnergy } from '../co2/cluster.js';
 import { eachSliced, runPaced, type PaceOptions } from '../slices.js';
 import type { CommandRunner } from '../slurm/commands.js';
@@ -45,6 +53,8 @@ export interface ReportServiceOptions {
   readonly intensity?: IntensitySource;
   /** How `observe` paces its work over 30,000 jobs (default: a turn of the event loop every 5 ms). */
   readonly pace?: PaceOptions;
+  /** Another mail transport (tests); SMTP from `config.smtp` by default. */
+  readonly mailTransport?: MailerOptions['transport'];
 }
 
 /** Cycles an ended job waits for its slurmdbd record before its report is written without it. */
@@ -79,6 +89,7 @@ export async function createReportService(opts: ReportServiceOptions): Promise<R
       log,
       ...(gid === undefined ? {} : { gid }),
     }));
+  const mailer = createMailer(config, log, opts.mailTransport);
   const co2 = { pue: config.co2.pue, nodeOverheadWatts: config.co2.nodeOverheadWatts, intensity };
   const tracker = new JobTracker({ profilePoints: config.reports.profilePoints, ...co2 });
   const cluster = new ClusterEnergy(co2);
@@ -109,7 +120,10 @@ export async function createReportService(opts: ReportServiceOptions): Promise<R
     });
     try {
       const r = await archive.put(report);
-      if (r === 'written') counters.written++;
+      if (r === 'written') {
+        counters.written++;
+        mailer?.notify(report);
+      }
       tracker.jobs.delete(jobid);
       ending.delete(jobid);
     } catch (err) {
@@ -175,11 +189,47 @@ export async function createReportService(opts: ReportServiceOptions): Promise<R
     },
     get: (jobid) => archive.get(jobid),
     list: (o) => archive.list(o),
-    families: () =>
-      reportFamilies({ cluster, intensity, nowMs: Date.now(), jobs: tracker.jobs, ending: ending.size, counters }),
+    families: () => [
+      ...reportFamilies({ cluster, intensity, nowMs: Date.now(), jobs: tracker.jobs, ending: ending.size, counters }),
+      ...(mailer?.families() ?? []),
+    ],
     hasScript: (jobid) => tracker.jobs.get(jobid)?.script !== undefined,
-    close: () => archive.close(),
+    async close() {
+      await mailer?.close();
+      await archive.close();
+    },
   };
+}
+
+/** The mailer of `config.smtp`, or undefined while `smtp.host` is unset. */
+function createMailer(
+  config: CtldConfig,
+  log: Logger,
+  transport: MailerOptions['transport'] | undefined,
+): UserMailer | undefined {
+  const smtp = config.smtp;
+  if (smtp.host === undefined) return undefined;
+  const password = readSecret({
+    file: smtp.passwordFile,
+    envVar: 'SLURMSCOPE_SMTP_PASSWORD',
+    key: 'smtp.passwordFile',
+  });
+  log.info(
+    { host: smtp.host, port: smtp.port, userDomain: smtp.userDomain },
+    'mails to users about poorly used jobs: on',
+  );
+  return new UserMailer({
+    host: smtp.host,
+    port: smtp.port,
+    from: smtp.from,
+    userDomain: smtp.userDomain,
+    minElapsedSeconds: smtp.minElapsed / 1000,
+    maxPerUserPerDay: smtp.maxPerUserPerDay,
+    log,
+    ...(smtp.user === undefined ? {} : { user: smtp.user }),
+    ...(password === undefined ? {} : { password }),
+    ...(transport === undefined ? {} : { transport }),
+  });
 }
 
 /** The gid of `reports.adminGroup` (a gid, or a name resolved with `getent group`). */
