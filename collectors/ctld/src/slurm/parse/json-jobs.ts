@@ -9,9 +9,10 @@ import {
   parseJsonObject,
   states,
   str,
+  type JsonObject,
   type JsonVersion,
 } from './json.js';
-import { gpusFromTres, parseTres } from './units.js';
+import { gpusFromTres, parseGres, parseTres } from './units.js';
 
 const MEBI = 1024 * 1024;
 
@@ -56,7 +57,7 @@ function parseJob(j: unknown, source: string): JobInfo {
   const isHet = hetJob !== undefined && hetJob > 0 && hetOffset !== undefined;
   const nodes = expandHostlist(str(j['nodes']), source);
   const tres = parseTres(str(j['tres_alloc_str']));
-  const gpu = gpusFromTres(tres);
+  const gpu = jobGpus(j, tres, nodes.length);
   const perNode = num(j['memory_per_node']);
   const cpus = num(j['cpus']) ?? tres.get('cpu') ?? 0;
   const memory = tres.get('mem') ?? (perNode === undefined ? 0 : perNode * MEBI * Math.max(1, nodes.length));
@@ -83,4 +84,46 @@ function parseJob(j: unknown, source: string): JobInfo {
     ...(start === undefined || start === 0 || start === Infinity ? {} : { startTimeMs: start * 1000 }),
     ...(limitMin === undefined || limitMin === Infinity ? {} : { timeLimitSeconds: limitMin * 60 }),
   };
+}
+
+type Gpus = { total: number; byType: Record<string, number> };
+
+const GRES_PREFIX = /gres[:/]/g;
+
+/**
+ * A job's allocated GPUs. `tres_alloc_str` lists them only where `AccountingStorageTRES` names
+ * `gres/gpu` (not the default), so without them this reads `gres_detail` (one string per node,
+ * as every release writes it: `gpu:a100:2(IDX:0-1)`), else the request: `tres_per_node` × nodes,
+ * `tres_per_job`, `tres_per_task` × tasks (`gres:gpu:2` in 22.05/23.02, `gres/gpu:a100:2` after).
+ */
+function jobGpus(j: JsonObject, tres: ReadonlyMap<string, number>, nodeCount: number): Gpus {
+  const fromTres = gpusFromTres(tres);
+  if (fromTres.total > 0) return fromTres;
+  const detail = Array.isArray(j['gres_detail'])
+    ? j['gres_detail'].filter((d): d is string => typeof d === 'string')
+    : [];
+  const allocated = sumGpus(detail.join(','), 1);
+  if (allocated.total > 0) return allocated;
+  const nodes = Math.max(1, nodeCount, num(j['node_count']) ?? 0);
+  const requests: Array<[unknown, number]> = [
+    [j['tres_per_node'], nodes],
+    [j['tres_per_job'], 1],
+    [j['tres_per_task'], num(j['tasks']) ?? 1],
+  ];
+  for (const [text, factor] of requests) {
+    const requested = sumGpus(str(text).replace(GRES_PREFIX, ''), factor);
+    if (requested.total > 0) return requested;
+  }
+  return fromTres;
+}
+
+function sumGpus(gres: string, factor: number): Gpus {
+  const byType: Record<string, number> = {};
+  let total = 0;
+  for (const g of parseGres(gres)) {
+    if (g.name !== 'gpu') continue;
+    byType[g.type] = (byType[g.type] ?? 0) + g.count * factor;
+    total += g.count * factor;
+  }
+  return { total, byType };
 }

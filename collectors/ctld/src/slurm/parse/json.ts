@@ -46,16 +46,20 @@ export function parseJsonObject(text: string, source: string): JsonObject {
 }
 
 /**
- * Reads the Slurm release from `meta`: 22.05/23.02 write `meta.Slurm.version` with numbers and
- * `meta.plugin.type` (openapi/v0.0.3x); 23.11+ write `meta.slurm.version` with strings and
- * `meta.plugin.data_parser`. Throws UnsupportedSlurmVersionError for any other release.
+ * Reads the Slurm release from `meta`. 22.05 writes `meta.Slurm.version` with numbers and
+ * `meta.plugin.type` (openapi/v0.0.38); 23.02's commands write `meta.Slurm` with numbers and
+ * `meta.plugins.data_parser` (data_parser/v0.0.39; its slurmrestd writes `meta.plugin` with a bare
+ * "v0.0.39"); 23.11+ write `meta.slurm.version` with strings and `meta.plugin.data_parser`. The
+ * release decides, not the plugin: 24.05+ also answer older data_parser versions. Throws
+ * UnsupportedSlurmVersionError for any other release.
  */
 export function detectSlurmVersion(doc: JsonObject, source: string): JsonVersion {
   const meta = doc['meta'];
   if (!isObject(meta)) throw new ParseError(source, 'no "meta" object: not Slurm JSON output');
   const slurm = isObject(meta['Slurm']) ? meta['Slurm'] : isObject(meta['slurm']) ? meta['slurm'] : undefined;
-  const plugin = isObject(meta['plugin']) ? meta['plugin'] : {};
-  const parser = String(plugin['data_parser'] || plugin['type'] || '');
+  // `plugin` (22.05, slurmrestd of 23.02, and 23.11+) or `plugins` (the commands of 23.02).
+  const plugin = isObject(meta['plugin']) ? meta['plugin'] : isObject(meta['plugins']) ? meta['plugins'] : {};
+  const parser = parserName(str(plugin['data_parser']) || str(plugin['type']));
   const v = isObject(slurm?.['version']) ? slurm['version'] : undefined;
   const release = typeof slurm?.['release'] === 'string' ? slurm['release'] : '';
   const major = v === undefined ? NaN : Number(v['major']);
@@ -67,6 +71,11 @@ export function detectSlurmVersion(doc: JsonObject, source: string): JsonVersion
   const version = SUPPORTED_SLURM_VERSIONS.find((s) => s === key);
   if (version === undefined) throw new UnsupportedSlurmVersionError(source, release || key);
   return { version, release: release || key, parser };
+}
+
+/** The plugin as `data_parser/v0.0.xx` or `openapi/v0.0.xx` (slurmrestd 23.02 writes a bare `v0.0.39`). */
+function parserName(name: string): string {
+  return /^v\d/.test(name) ? `data_parser/${name}` : name;
 }
 
 /**
