@@ -152,7 +152,8 @@ function gpusFromRequest(
   for (const [text, factor] of sources) {
     const byType: Record<string, number> = {};
     let total = 0;
-    // Requests read "gres:gpu:a100:2" (22.05) or "gres/gpu:a100=2" (23.02+).
+    // Requests read "gres:gpu:a100:2" (22.05), "gres/gpu:a100:2" (23.11+ JSON) or, in some text
+    // outputs, "gres/gpu:a100=2": the prefix goes and "=" becomes ":" so one parser reads all three.
     const normalized = text.replace(GRES_PREFIX, '').replace(EQUALS, ':');
     for (const g of parseGres(normalized)) {
       if (g.name !== 'gpu') continue;
