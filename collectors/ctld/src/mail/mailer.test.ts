@@ -30,9 +30,9 @@ function transport(failures = 0) {
   };
 }
 
-function mailer(over: Partial<MailerOptions> = {}) {
+function mailer(over: Partial<MailerOptions> = {}, failures = 0) {
   const log = new RecordingLogger();
-  const tr = transport();
+  const tr = transport(failures);
   const m = new UserMailer({
     host: 'smtp.example.org',
     port: 25,
@@ -89,19 +89,7 @@ test('UserMailer: short jobs get no mail; at most maxPerUserPerDay per user in 2
 });
 
 test('UserMailer: a failing SMTP server is retried, then the mail is given up, logged and counted', async () => {
-  const log = new RecordingLogger();
-  const tr = transport(4);
-  const m = new UserMailer({
-    host: 'smtp.example.org',
-    port: 25,
-    from: 'f@x',
-    userDomain: 'x',
-    log,
-    minElapsedSeconds: 0,
-    attempts: 3,
-    retryDelayMs: () => 10,
-    transport: tr.t,
-  });
+  const { m, log, tr } = mailer({ attempts: 3 }, 4);
   m.notify(poor('1'));
   m.notify(poor('2'));
   const deadline = Date.now() + 5000;
@@ -120,18 +108,7 @@ test('UserMailer: a failing SMTP server is retried, then the mail is given up, l
 });
 
 test('UserMailer: close sends what is queued, then drops (and counts) what cannot go', async () => {
-  const log = new RecordingLogger();
-  const tr = transport(100);
-  const m = new UserMailer({
-    host: 'h',
-    port: 25,
-    from: 'f@x',
-    userDomain: 'x',
-    log,
-    minElapsedSeconds: 0,
-    retryDelayMs: () => 60_000,
-    transport: tr.t,
-  });
+  const { m, log } = mailer({ retryDelayMs: () => 60_000 }, 100);
   m.notify(poor('1'));
   m.notify(poor('2', 'bob'));
   await new Promise((r) => setTimeout(r, 20));
