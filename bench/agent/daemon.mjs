@@ -22,9 +22,10 @@ function stop(child) {
 
 /**
  * Runs the daemon on `root` for `seconds` s, scraping every second; `work` is a scratch folder.
- * `nodeArgs` are extra flags for node itself (e.g. a V8 heap flag being evaluated).
+ * `nodeArgs` are extra flags for node itself (e.g. a V8 heap flag being evaluated); `cli` another
+ * build's main.js (e.g. a checkout of the previous commit, for a before/after comparison).
  */
-export async function runDaemon({ root, work, seconds = 20, nodeArgs = [] }) {
+export async function runDaemon({ root, work, seconds = 20, nodeArgs = [], cli = CLI }) {
   const port = await freePort();
   mkdirSync(join(work, 'state'), { recursive: true });
   const config = join(work, 'agent.yaml');
@@ -46,7 +47,7 @@ export async function runDaemon({ root, work, seconds = 20, nodeArgs = [] }) {
       '',
     ].join('\n'),
   );
-  const args = [...nodeArgs, CLI, 'agent', '--config', config, '--root', root, '--node', 'n1'];
+  const args = [...nodeArgs, cli, 'agent', '--config', config, '--root', root, '--node', 'n1'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));

@@ -99,12 +99,16 @@ function yardstickLines(y) {
         `VmHWM ${fmt.mb(i.hwmBytes)} MB (${anonFile(i)}). \`${i.command}\``,
     );
   const m = y.modules;
-  if (m)
+  if (m) {
+    const list = (steps) => steps.map((s) => `${s.name} ${fmt.mb(s.bytes)}`).join(', ');
+    const others = m.steps.filter((s) => s.agent === false);
     out.push(
       `- resident MB each import adds, in this order, after a full GC (\`${m.command}\`): ` +
-        m.steps.map((s) => `${s.name} ${fmt.mb(s.bytes)}`).join(', ') +
-        ` (from ${fmt.mb(m.startBytes)} to ${fmt.mb(m.endBytes)} MB)`,
+        `${list(m.steps.filter((s) => s.agent !== false))} (from ${fmt.mb(m.startBytes)} to ` +
+        `${fmt.mb(m.agentEndBytes ?? m.endBytes)} MB)` +
+        (others.length > 0 ? `; then, not loaded by the agent, for comparison: ${list(others)}` : ''),
     );
+  }
   return out.join('\n');
 }
 

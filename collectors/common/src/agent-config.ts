@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
 
 /**
@@ -7,7 +7,7 @@ import { duration, influxSection, listenAddress, logSection } from './schema-par
  */
 export const agentConfigSchema = z.strictObject({
   /** Sampling interval of the agent's cycle. */
-  interval: duration.prefault('10s'),
+  interval: duration.default('10s'),
   /** Slurm node name this agent measures; default the short hostname. */
   node: z.string().min(1).optional(),
   /** Filesystem root under which /sys and /proc are read (tests use a fixture tree). */
@@ -21,19 +21,19 @@ export const agentConfigSchema = z.strictObject({
       /** Address to bind; the scrape needs it reachable from Prometheus. */
       listen: listenAddress.default('0.0.0.0:9817'),
     })
-    .prefault({}),
+    .default({}),
   influxdb: influxSection,
   /** The node report sent to ctld every cycle. Off while `url` is absent. */
   ctld: z
     .strictObject({
       /** ctld's base URL, e.g. "https://ctld.example:9818". */
-      url: z.url().optional(),
+      url: z.string().url().optional(),
       /** File holding the agents' bearer token; or env SLURMSCOPE_AGENT_TOKEN. */
       tokenFile: z.string().optional(),
       /** Timeout of one report; a slow ctld never delays sampling. */
-      timeout: duration.prefault('5s'),
+      timeout: duration.default('5s'),
     })
-    .prefault({}),
+    .default({}),
   /** NVIDIA GPUs through nvidia-smi. */
   gpu: z
     .strictObject({
@@ -42,16 +42,16 @@ export const agentConfigSchema = z.strictObject({
       /** nvidia-smi executable (name on PATH or absolute path). */
       nvidiaSmi: z.string().min(1).default('nvidia-smi'),
       /** Longest wait for a reading before the GPU part of a cycle is skipped. */
-      timeout: duration.prefault('5s'),
+      timeout: duration.default('5s'),
     })
-    .prefault({}),
+    .default({}),
   /** Where slurmd keeps its spool (batch scripts are read from there for job reports). */
   slurm: z
     .strictObject({
       /** slurmd's SlurmdSpoolDir (%n is replaced by the node name). */
       spoolDir: z.string().min(1).default('/var/spool/slurmd'),
     })
-    .prefault({}),
+    .default({}),
   /** Lowering the clock of cores that no job holds. */
   throttle: z
     .strictObject({
@@ -60,15 +60,15 @@ export const agentConfigSchema = z.strictObject({
       /** max_freq: lower scaling_max_freq to the floor; governor: switch to "powersave". */
       method: z.enum(['max_freq', 'governor']).default('max_freq'),
       /** How long a core must be free of jobs before it is throttled. */
-      grace: duration.prefault('60s'),
+      grace: duration.default('60s'),
       /** Floor frequency in kHz; absent = each core's cpuinfo_min_freq. */
       floorKHz: z.number().int().positive().optional(),
       /** After a prolog, cores stay untouched until the job's cgroup came and went, or this long. */
-      prologTimeout: duration.prefault('5m'),
+      prologTimeout: duration.default('5m'),
       /** Local socket of the hooks (root-only). */
       socket: z.string().min(1).default('/run/slurmscope/agent.sock'),
     })
-    .prefault({}),
+    .default({}),
 });
 
 /** The agent's validated configuration; durations are in milliseconds. */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { loadAll, YAMLException } from 'js-yaml';
+import type { z } from 'zod/v3';
 import { agentConfigSchema, type AgentConfig } from './agent-config.js';
 import { ctldConfigSchema, type CtldConfig } from './ctld-config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, errorMessage } from './errors.js';
 
 /** Which daemon's file: the agent's (agent, hooks) or ctld's (ctld, report). */
 export type ConfigKind = 'agent' | 'ctld';
@@ -62,18 +62,19 @@ function readYaml(file: string): unknown {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new ConfigError(file, '', `cannot read config file (${code})`);
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-    throw new ConfigError(
-      file,
-      '',
-      `invalid YAML: ${where}${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-    );
+  let docs: unknown[];
+  try {
+    // loadAll, not load: a file of comments only (no document) means defaults. Duplicate keys throw.
+    docs = loadAll(text);
+  } catch (err) {
+    // js-yaml documents that it may throw more than YAMLException (e.g. on nesting too deep).
+    const mark = err instanceof YAMLException ? err.mark : undefined;
+    const where = mark ? `line ${mark.line + 1}, column ${mark.column + 1}: ` : '';
+    const reason = err instanceof YAMLException ? err.reason : errorMessage(err);
+    throw new ConfigError(file, '', `invalid YAML: ${where}${reason}`);
   }
-  const value: unknown = doc.toJS();
+  if (docs.length > 1) throw new ConfigError(file, '', 'invalid YAML: more than one document (---)');
+  const value = docs[0];
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
     throw new ConfigError(file, '', 'the top level must be a mapping of keys');
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
 
 /**
@@ -7,7 +7,7 @@ import { duration, influxSection, listenAddress, logSection } from './schema-par
  */
 export const ctldConfigSchema = z.strictObject({
   /** Slurm poll interval: ctld's load on slurmctld is proportional to this alone. */
-  interval: duration.prefault('30s'),
+  interval: duration.default('30s'),
   /** Cluster name used in the archive and metrics; default Slurm's ClusterName. */
   cluster: z.string().min(1).optional(),
   /** Directory of ctld's own state (the InfluxDB spool); the archive has its own `reports.dir`. */
@@ -21,16 +21,16 @@ export const ctldConfigSchema = z.strictObject({
       tlsCertFile: z.string().optional(),
       tlsKeyFile: z.string().optional(),
     })
-    .prefault({}),
+    .default({}),
   /** How ctld calls Slurm. */
   slurm: z
     .strictObject({
       /** Timeout of each Slurm command. */
-      timeout: duration.prefault('20s'),
+      timeout: duration.default('20s'),
       /** Directory of squeue/sinfo/scontrol; default PATH. */
       binDir: z.string().optional(),
     })
-    .prefault({}),
+    .default({}),
   /** Who may do what. Tokens come from files (or env), never from the command line. */
   auth: z
     .strictObject({
@@ -43,9 +43,9 @@ export const ctldConfigSchema = z.strictObject({
       /** A reverse proxy trusted to name the user in a header. */
       trustedProxy: z
         .strictObject({ addresses: z.array(z.string()).default([]), header: z.string().default('X-Remote-User') })
-        .prefault({}),
+        .default({}),
     })
-    .prefault({}),
+    .default({}),
   influxdb: influxSection,
   /** Mail to users about their poorly used jobs (the report's warnings). Off while `host` is absent. */
   smtp: z
@@ -59,11 +59,11 @@ export const ctldConfigSchema = z.strictObject({
       /** Domain appended to a Slurm user name to form the address. */
       userDomain: z.string().default('localhost'),
       /** Jobs shorter than this get no mail. */
-      minElapsed: duration.prefault('10m'),
+      minElapsed: duration.default('10m'),
       /** Mails per user in any 24 hours; beyond, counted in slurmscope_mails_suppressed_total. */
       maxPerUserPerDay: z.number().int().min(1).default(3),
     })
-    .prefault({}),
+    .default({}),
   /** The job report archive. */
   reports: z
     .strictObject({
@@ -73,7 +73,7 @@ export const ctldConfigSchema = z.strictObject({
       /** Most points of a job's down-sampled profile (CPU, memory, power over time). */
       profilePoints: z.number().int().min(2).max(10000).default(120),
     })
-    .prefault({}),
+    .default({}),
   /** Carbon footprint. */
   co2: z
     .strictObject({
@@ -92,19 +92,19 @@ export const ctldConfigSchema = z.strictObject({
       /** An API in the Electricity Maps shape (`GET <url>/v3/carbon-intensity/latest?zone=`). */
       http: z
         .strictObject({
-          url: z.url().default('https://api.electricitymap.org'),
+          url: z.string().url().default('https://api.electricitymap.org'),
           /** Grid zone, e.g. "DE"; required with intensitySource http. */
           zone: z.string().min(1).optional(),
           /** File holding the API token (sent as `auth-token`); or env SLURMSCOPE_CO2_TOKEN. */
           tokenFile: z.string().optional(),
           /** How long a fetched value is used before it is fetched again. */
-          cacheFor: duration.prefault('15m'),
+          cacheFor: duration.default('15m'),
           /** Timeout of one request. */
-          timeout: duration.prefault('10s'),
+          timeout: duration.default('10s'),
         })
-        .prefault({}),
+        .default({}),
     })
-    .prefault({}),
+    .default({}),
 });
 
 /** ctld's validated configuration; durations are in milliseconds. */

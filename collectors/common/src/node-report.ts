@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** One GPU as a job sees it in a node report. */
 export const reportGpuSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseDuration } from './duration.js';
 
 /** A duration string ("500ms", "10s", "5m") parsed to milliseconds. */
@@ -22,7 +22,7 @@ export const logSection = z
     /** Lowest level written to stderr. */
     level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
-  .prefault({});
+  .default({});
 
 /**
  * InfluxDB output (v2 write API: InfluxDB 1.8+, 2.x, 3.x, VictoriaMetrics). Off while `url` is
@@ -31,7 +31,7 @@ export const logSection = z
 export const influxSection = z
   .strictObject({
     /** Base URL of the store, e.g. "http://influx.example:8086". Absent = output off. */
-    url: z.url().optional(),
+    url: z.string().url().optional(),
     /** Organisation (InfluxDB 2.x/3.x); ignored by 1.8 and VictoriaMetrics. */
     org: z.string().default(''),
     /** Bucket (2.x/3.x) or "database/retention-policy" (1.8). */
@@ -41,9 +41,9 @@ export const influxSection = z
     /** Points per write request. */
     batchSize: z.number().int().positive().default(5000),
     /** Longest time a point waits in memory before it is written. */
-    flushInterval: duration.prefault('10s'),
+    flushInterval: duration.default('10s'),
     /** Timeout of one write request. */
-    timeout: duration.prefault('10s'),
+    timeout: duration.default('10s'),
     /** Where points wait on disk while the store is unreachable; default <stateDir>/spool. */
     spoolDir: z.string().optional(),
     /** Upper bound of the spool on disk; the oldest points are dropped (and counted) beyond it. */
@@ -53,4 +53,4 @@ export const influxSection = z
       .positive()
       .default(256 * 1024 * 1024),
   })
-  .prefault({});
+  .default({});

@@ -12,12 +12,17 @@ const fam = (desc: FamilyDesc, samples: Sample[]): MetricFamily => ({ ...desc, s
  */
 export function buildFamilies(data: CycleData, errors: CounterFamily): MetricFamily[] {
   const { node, readings, state } = data;
-  const job = (jobid: string): { jobid: string; node: string } => ({ jobid, node });
-  const perJob = (value: (r: (typeof readings)[number]) => number | undefined): Sample[] =>
-    readings.flatMap((r) => {
+  // One label object per job, shared by its series in every family (nothing downstream mutates labels).
+  const jobLabels = new Map(readings.map((r) => [r.jobid, { jobid: r.jobid, node }]));
+  const job = (jobid: string): { jobid: string; node: string } => jobLabels.get(jobid) ?? { jobid, node };
+  const perJob = (value: (r: (typeof readings)[number]) => number | undefined): Sample[] => {
+    const out: Sample[] = [];
+    for (const r of readings) {
       const v = value(r);
-      return v === undefined ? [] : [{ labels: job(r.jobid), value: v }];
-    });
+      if (v !== undefined) out.push({ labels: job(r.jobid), value: v });
+    }
+    return out;
+  };
   const second = data.seconds !== undefined;
   const energyJobs = readings.filter((r) => state.jobs[r.jobid]?.energyMeasured);
   const energyOf = (pick: (a: NonNullable<(typeof state.jobs)[string]>) => number): Sample[] =>

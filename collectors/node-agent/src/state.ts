@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { Logger } from '@slurmscope/model';
 
 /** A monotonic counter kept across wrap-around and restarts: the last raw reading and the total. */

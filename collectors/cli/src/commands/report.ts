@@ -2,14 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage, isNotFound, runCommand, type CtldConfig } from '@slurmscope/common';
-import {
-  formatComparison,
-  formatReportText,
-  JOB_ID,
-  readReportFile,
-  reportPath,
-  type JobReport,
-} from '@slurmscope/ctld';
+import type { JobReport } from '@slurmscope/ctld';
 import { runAction, setup, UsageError } from '../run.js';
 
 interface ReportFlags {
@@ -37,6 +30,9 @@ export function registerReport(program: Command): void {
     )
     .action((jobids: string[], flags: ReportFlags) =>
       runAction('report', async () => {
+        // Loaded here, not at start-up: the agent's process, which shares this CLI, never needs it.
+        const ctld = await import('@slurmscope/ctld');
+        const { formatComparison, formatReportText, JOB_ID } = ctld;
         const { config } = setup('ctld', 'report', flags.config);
         const want = flags.compare ? 2 : 1;
         if (jobids.length !== want) {
@@ -46,7 +42,7 @@ export function registerReport(program: Command): void {
           if (!JOB_ID.test(id)) throw new UsageError(`"${id}" is not a job id (1234, 1234_5 or 1234+1)`);
         }
         const reports: JobReport[] = [];
-        for (const id of jobids) reports.push(await loadReport(config, id, process.env));
+        for (const id of jobids) reports.push(await loadReport(ctld, config, id, process.env));
         const [a, b] = reports;
         if (a === undefined) return;
         if (b !== undefined)
@@ -74,7 +70,13 @@ function clusterName(config: CtldConfig): string {
   return only;
 }
 
-async function loadReport(config: CtldConfig, id: string, env: NodeJS.ProcessEnv): Promise<JobReport> {
+async function loadReport(
+  ctld: typeof import('@slurmscope/ctld'),
+  config: CtldConfig,
+  id: string,
+  env: NodeJS.ProcessEnv,
+): Promise<JobReport> {
+  const { readReportFile, reportPath } = ctld;
   const cluster = clusterName(config);
   const path = reportPath(config.reports.dir, cluster, id);
   if (path === undefined) throw new UsageError(`"${id}" is not a job id`);

@@ -77,7 +77,7 @@ function discoverV2(opts: DiscoverOptions): { jobs: JobCgroup[]; sluids: string[
     const name = parseJobDirName(entry.name);
     if (name?.kind === 'sluid') sluids.push(name.sluid);
     if (name?.kind !== 'jobid') continue;
-    const dir = join(base as string, entry.name);
+    const dir = `${base as string}/${entry.name}`; // base is normalized; join per job per cycle is waste
     jobs.push({ jobid: name.jobid, version: 2, cpuDir: dir, memoryDir: dir, cpusetDir: dir });
   }
   return { jobs, sluids };

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ParseError } from '@slurmscope/common';
 import { parseInteger } from '../parse/cgroup.js';
-import { raplKind, type RaplKind } from '../parse/rapl.js';
+import { compareZoneNames, raplKind, type RaplKind } from '../parse/rapl.js';
 import { listDir, readOptional, readText } from './fs.js';
 
 /**
@@ -52,7 +52,7 @@ export function discoverRapl(root: string): { zones: RaplZoneInfo[]; errors: Err
   const errors: Error[] = [];
   const seen = new Set<string>();
   const entries = (listDir(classDir) ?? []).filter((e) => ZONE_LINK.test(e.name));
-  entries.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  entries.sort((a, b) => compareZoneNames(a.name, b.name));
   for (const e of entries) {
     try {
       const path = realpathSync(join(classDir, e.name));
@@ -94,7 +94,7 @@ function zoneInfo(path: string): RaplZoneInfo {
 export function readRapl(zones: readonly RaplZoneInfo[]): RaplReadings {
   const out: RaplReadings = { zones: [], errors: [] };
   for (const z of zones) {
-    const path = join(z.path, 'energy_uj');
+    const path = `${z.path}/energy_uj`; // z.path is resolved (realpath): no join needed every cycle
     try {
       const energyUj = parseInteger(readText(path), path);
       if (energyUj < 0 || energyUj > z.maxEnergyRangeUj) {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceCounter, raplKind, type CounterState } from './rapl.js';
+import { advanceCounter, compareZoneNames, raplKind, type CounterState } from './rapl.js';
 
 describe('raplKind', () => {
   const cases: [string, string][] = [
@@ -14,6 +14,24 @@ describe('raplKind', () => {
     ['gpu', 'other'],
   ];
   for (const [name, kind] of cases) test(name, () => assert.equal(raplKind(name), kind));
+});
+
+describe('compareZoneNames', () => {
+  test('numbers in order, packages before their subzones', () => {
+    const names = ['intel-rapl:10', 'intel-rapl:1:0', 'intel-rapl:2', 'intel-rapl:1', 'intel-rapl:0:1', 'intel-rapl:0'];
+    assert.deepEqual(names.sort(compareZoneNames), [
+      'intel-rapl:0',
+      'intel-rapl:0:1',
+      'intel-rapl:1',
+      'intel-rapl:1:0',
+      'intel-rapl:2',
+      'intel-rapl:10',
+    ]);
+  });
+  test('equal names compare 0; other prefixes by text', () => {
+    assert.equal(compareZoneNames('intel-rapl:3:1', 'intel-rapl:3:1'), 0);
+    assert.ok(compareZoneNames('intel-rapl:0', 'intel-rapl-mmio:0') < 0);
+  });
 });
 
 describe('advanceCounter', () => {

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { errorMessage, isNotFound, ParseError } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { ThrottleMethod } from './plan.js';
