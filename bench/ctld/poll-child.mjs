@@ -13,6 +13,9 @@ import { maxRssBytes, measure, median, quietLogger } from './stats.mjs';
 const [mode, dir, third] = process.argv.slice(2);
 const read = (name) => readFileSync(join(dir, name), 'utf8');
 
+/** A measurement without its result: CPU and wall seconds. */
+const figures = ({ cpu, wall }) => ({ cpu, wall });
+
 /** The agents' reports, parsed once as ctld holds them (NodeReportStore keeps parsed objects). */
 function loadReports() {
   return JSON.parse(read('node-reports.json'));
@@ -44,7 +47,8 @@ async function pure(runs) {
     // One whole serialization of each answer: what every request cost before answers were prebuilt per cycle.
     const body = await measure(() => JSON.stringify({ stale: false, jobs: web.result }).length);
     const avail = await measure(() => JSON.stringify(parse.result.availability).length);
-    rows.push({ parse, web, body, avail });
+    // Only the figures stay: ctld keeps one poll's objects, not every run's (they would add to the peak).
+    rows.push({ parse: figures(parse), web: figures(web), body: figures(body), avail: figures(avail) });
     last = { parse: parse.result, web: web.result, bodyBytes: body.result, availBytes: avail.result };
   }
   const warm = rows.slice(1);
@@ -90,10 +94,11 @@ async function worker(runs) {
       const view = await measure(() =>
         buildCycleView({ cycle: i + 1, nowMs: Date.now(), poll: poll.result, webjobs: web.result }),
       );
+      // Only the figures stay: like ctld, the loop holds one cycle's objects (the last view) at a time.
       rows.push({
-        poll,
-        web,
-        view,
+        poll: figures(poll),
+        web: figures(web),
+        view: figures(view),
         jobs: jobs.length,
         gzipBytes: view.result.answers.webjobs.deflated?.deflated.length,
       });

@@ -216,13 +216,16 @@ ${table(
 Input ${mb(p.inputBytes)}; RSS after loading inputs and reports ${mb(p.rssBeforeBytes)}; peak RSS (\`process.resourceUsage().maxRSS\`) **${mb(p.maxRssBytes)}**.
 
 Through the real path (\`node bench/ctld/poll-child.mjs worker <bin> 7\`: \`new SlurmPoller({binDir})\`,
-\`poll()\` spawns scontrol/sinfo/squeue/sdiag from its worker thread, parses there, posts the result back in
+\`poll()\` spawns scontrol/sinfo/squeue/sdiag from its worker thread and parses their outputs there (the outputs
+never reach the main thread; the worker's old generation is limited to 256 MiB), posts the result back in
 transferred slices that the main thread unpacks between turns of its event loop; then, as ctld's cycle does,
 \`computeWebjobsPaced\` and \`buildCycleView\` (indexes by user and id, the API answers serialized in slices and
 gzip'd in the thread pool: ${mb(w.webjobsGzipBytes ?? NaN)} gzip for the full webjobs) on the main thread): per poll CPU
 **${msOf(w.totalCpu)}** (poll ${msOf(w.pollCpu)} + webjobs ${msOf(w.webjobsCpu)}), wall ${msOf(w.totalWall)}, and the API answers
 ${msOf(w.viewCpu)} (wall ${msOf(w.viewWall)}) once per cycle (before: the webjobs answer's serialization, per request);
-first poll ${msOf(w.first.cpu)} CPU. Peak RSS **${mb(w.maxRssBytes)}**.
+first poll ${msOf(w.first.cpu)} CPU. Peak RSS **${mb(w.maxRssBytes)}** (the loop keeps one cycle's objects at a time, as ctld does).
+Peak RSS is the process's, both threads: V8 lets each heap grow to several times its live data (~50 MB on the main
+thread, ~20–50 MB in the worker) before a full collection; see README.md, "Memory".
 Main event loop delay over polls 2..${w.runs} (poll + webjobs + API bodies): p99 ${f1(w.loopDelayP99Ms)} ms, max ${f1(w.loopDelayMaxMs)} ms.
 
 ## 2. ${rep.ending} jobs end at once

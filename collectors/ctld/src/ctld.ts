@@ -156,6 +156,8 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     const webjobs = await computeWebjobsPaced({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });
     const fresh = poll.result !== undefined && !poll.stale;
     view = await buildCycleView({ cycle: ++stats.cycles, nowMs, poll, webjobs });
+    // The families built from the previous cycle (~90,000 samples) are never read again: drop them now.
+    latest = undefined;
     buildLatest = () => ({
       timestampMs: nowMs,
       families: [...(poll.result ? availabilityFamilies(poll.result.availability) : []), ...webjobsFamilies(webjobs)],

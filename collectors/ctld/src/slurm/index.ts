@@ -7,6 +7,7 @@ export * from './parse/json-jobs.js';
 export * from './parse/squeue.js';
 export * from './parse/scontrol.js';
 export * from './commands.js';
+export * from './raw-poll.js';
 export * from './snapshot.js';
 export * from './poller.js';
 export * from './transfer.js';

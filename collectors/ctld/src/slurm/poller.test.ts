@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError, type CommandResult, type RunOptions } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import type { CommandRunner } from './commands.js';
@@ -132,4 +135,73 @@ test('SlurmPoller: a parse error in the worker is a failed poll, not a crash', a
   } finally {
     await p.close();
   }
+});
+
+/** A bin dir of shell scripts that print the 22.05 fixtures; sdiag insists on SLURM_CONF=/x/slurm.conf. */
+function fakeBinDir(squeue = 'cat "$(dirname "$0")/squeue.txt"'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'slurmscope-poller-'));
+  const files: Record<string, string> = {
+    'sinfo.json': slurmFixture('22.05/sinfo.json'),
+    'squeue.txt': slurmFixture('22.05/squeue-running.txt'),
+    'partition.txt': slurmFixture('22.05/scontrol-partition.txt'),
+    'config.txt': slurmFixture('22.05/scontrol-config.txt'),
+    'sdiag.txt': slurmFixture('22.05/sdiag.txt'),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const scripts: Record<string, string> = {
+    sinfo: 'cat "$(dirname "$0")/sinfo.json"',
+    squeue,
+    scontrol: [
+      'case "$*" in',
+      '  --version) echo "slurm-wlm 22.05.8" ;;',
+      '  "show partition -o") cat "$(dirname "$0")/partition.txt" ;;',
+      '  "show config") cat "$(dirname "$0")/config.txt" ;;',
+      '  *) echo "unexpected: $*" >&2; exit 2 ;;',
+      'esac',
+    ].join('\n'),
+    sdiag:
+      '[ "$SLURM_CONF" = /x/slurm.conf ] || { echo "no SLURM_CONF" >&2; exit 1; }\ncat "$(dirname "$0")/sdiag.txt"',
+  };
+  for (const [name, body] of Object.entries(scripts)) {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+test('SlurmPoller: without a runner, the worker thread runs the commands (binDir, env) and parses them', async (t) => {
+  const dir = fakeBinDir();
+  const p = new SlurmPoller({
+    timeoutMs: 10_000,
+    log: new RecordingLogger(),
+    binDir: dir,
+    env: { SLURM_CONF: '/x/slurm.conf' },
+    configEveryPolls: 2,
+  });
+  t.after(async () => {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let i = 0; i < 3; i++) {
+    const s = await p.poll(1000 * i);
+    assert.equal(s.stale, false, s.error);
+    assert.equal(s.result?.snapshot.timestampMs, 1000 * i);
+    assert.equal(s.result?.snapshot.jobs.length, 6);
+    assert.equal(s.result?.snapshot.config.preempt.type, 'preempt/partition_prio');
+    assert.equal(s.result?.availability.partitions.length, 3);
+  }
+  assert.deepEqual(p.callCounts, { version: 1, nodes: 3, jobs: 3, partitions: 3, config: 2, sdiag: 3 });
+});
+
+test('SlurmPoller: a command that fails in the worker is a failed poll naming it', async (t) => {
+  const dir = fakeBinDir('echo "slurm_load_jobs error: Socket timed out" >&2; exit 1');
+  const env = { SLURM_CONF: '/x/slurm.conf' };
+  const p = new SlurmPoller({ timeoutMs: 10_000, log: new RecordingLogger(), binDir: dir, env });
+  t.after(async () => {
+    await p.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const s = await p.poll();
+  assert.equal(s.stale, true);
+  assert.match(s.error ?? '', /\/squeue -h -t RUNNING,COMPLETING .*exit 1: slurm_load_jobs error: Socket timed out$/);
 });

@@ -9,7 +9,8 @@ import {
   type SlurmExec,
 } from './commands.js';
 import { runPaced } from '../slices.js';
-import { buildPollResult, type PollResult, type RawPoll } from './snapshot.js';
+import { readRawPoll, type PollPlan } from './raw-poll.js';
+import { buildPollResult, type PollResult } from './snapshot.js';
 import { unpackSteps } from './transfer.js';
 import { PollWorker } from './worker-client.js';
 import type { SlurmConfig, SlurmVersion } from './types.js';
@@ -33,8 +34,9 @@ export interface PollState {
 
 /**
  * Polls Slurm: one set of commands per call, however many callers wait (a call during a poll
- * joins it). Parsing and availability run in a worker thread. A failed poll keeps the last
- * good result, which callers serve with its age.
+ * joins it). The commands run, and their outputs are parsed and availability computed, in a
+ * worker thread: the outputs never reach the main thread. A failed poll keeps the last good
+ * result, which callers serve with its age.
  */
 export class SlurmPoller {
   /** Commands run so far, by step: with RPCS_PER_COMMAND this predicts slurmctld's RPC counters. */
@@ -56,7 +58,7 @@ export class SlurmPoller {
   private readonly exec: SlurmExec;
 
   constructor(private readonly opts: SlurmPollerOptions) {
-    if (opts.useWorker !== false) this.worker = new PollWorker(opts.timeoutMs);
+    if (opts.useWorker !== false) this.worker = new PollWorker({ timeoutMs: opts.timeoutMs, log: opts.log });
     // A runner given in the options (tests) runs here; otherwise commands run in the worker.
     this.exec = opts.run === undefined && this.worker !== undefined ? { ...opts, run: this.worker.run } : opts;
   }
@@ -102,30 +104,15 @@ export class SlurmPoller {
     const poll = this.polls++;
     try {
       const version = await this.ensureVersion();
-      const cmds = slurmCommands(version);
+      const { config, ...always } = slurmCommands(version);
       const wantConfig = this.config === undefined || poll % (this.opts.configEveryPolls ?? 10) === 0;
-      const run = (name: SlurmCommandName): Promise<string> => {
-        this.callCounts[name]++;
-        return runSlurm(this.exec, cmds[name]);
-      };
-      const [nodesJson, jobs, partitions, sdiag, config] = await Promise.all([
-        run('nodes'),
-        run('jobs'),
-        run('partitions'),
-        run('sdiag'),
-        wantConfig ? run('config') : Promise.resolve(undefined),
-      ]);
-      const raw: RawPoll = {
+      const plan: PollPlan = {
         timestampMs: nowMs,
-        nodesJson,
-        jobs,
-        jobsFormat: 'squeue-text',
-        partitions,
-        sdiag,
-        ...(config === undefined ? {} : { config }),
+        commands: wantConfig ? { ...always, config } : always,
         ...(this.config === undefined ? {} : { previousConfig: this.config }),
       };
-      const result = await this.parse(raw);
+      for (const name of Object.keys(plan.commands) as SlurmCommandName[]) this.callCounts[name]++;
+      const result = await this.pollResult(plan);
       this.config = result.snapshot.config;
       this.state = { result, stale: false };
     } catch (err) {
@@ -137,18 +124,28 @@ export class SlurmPoller {
     return this.state;
   }
 
+  /**
+   * Runs a plan's commands and parses their outputs: both in the worker thread (the outputs never
+   * reach this thread), or the commands through a given runner and the parse in the worker, or
+   * both here without a worker.
+   */
+  private async pollResult(plan: PollPlan): Promise<PollResult> {
+    if (this.worker === undefined) return buildPollResult(await readRawPoll(this.exec, plan));
+    const { binDir, timeoutMs, maxBytes, env } = this.opts;
+    const packed =
+      this.opts.run === undefined
+        ? await this.worker.poll({ timeoutMs, binDir, maxBytes, env: env ?? process.env }, plan)
+        : await this.worker.parse(await readRawPoll(this.exec, plan));
+    // Unpacked in slices: the main thread answers API requests between them.
+    return runPaced(unpackSteps(packed));
+  }
+
   private async ensureVersion(): Promise<SlurmVersion> {
     if (this.version !== undefined) return this.version;
     this.callCounts.version++;
     const text = await runSlurm(this.exec, { bin: 'scontrol', args: ['--version'] });
     this.version = parseVersionText(text);
     return this.version;
-  }
-
-  private async parse(raw: RawPoll): Promise<PollResult> {
-    if (this.worker === undefined) return buildPollResult(raw);
-    // Unpacked in slices: the main thread answers API requests between them.
-    return runPaced(unpackSteps(await this.worker.parse(raw)));
   }
 }
 

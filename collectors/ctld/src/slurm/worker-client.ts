@@ -1,14 +1,20 @@
 import { Worker } from 'node:worker_threads';
 import { CommandError, type CommandResult, type RunOptions } from '@slurmscope/common';
-import type { CommandRunner } from './commands.js';
+import type { Logger } from '@slurmscope/model';
+import type { CommandRunner, SlurmExec } from './commands.js';
+import type { PollPlan } from './raw-poll.js';
 import type { RawPoll } from './snapshot.js';
 import type { PackedPollResult } from './transfer.js';
 
+/** How the worker runs Slurm's commands: {@link SlurmExec} without a runner (it uses runCommand). */
+export type WorkerExec = Omit<SlurmExec, 'run'>;
+
 type Request =
   | { readonly op: 'run'; readonly file: string; readonly args: readonly string[]; readonly opts: RunOptions }
-  | { readonly op: 'parse'; readonly raw: RawPoll };
+  | { readonly op: 'parse'; readonly raw: RawPoll }
+  | { readonly op: 'poll'; readonly exec: WorkerExec; readonly plan: PollPlan };
 
-/** A request to the poller's worker thread: run one command, or parse one poll. */
+/** A request to the poller's worker thread: run one command, parse one poll, or run and parse one poll. */
 export type WorkerRequest = Request & { readonly id: number };
 
 /** The worker's answer to a {@link WorkerRequest}. */
@@ -28,6 +34,27 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/** Options of a {@link PollWorker}. */
+export interface PollWorkerOptions {
+  /** A parse (or poll) unanswered after this long fails and stops the worker. */
+  readonly timeoutMs: number;
+  /**
+   * Old-generation limit of the worker's heap in MiB (default {@link DEFAULT_WORKER_HEAP_MB}).
+   * V8 lets a heap grow to several times its live data before a full collection when the limit
+   * is far (4 GiB by default) and collects sooner near a small one: each poll's outputs and parse
+   * are garbage a moment later. A worker that runs out is replaced by one with twice the limit
+   * (the call in flight fails).
+   */
+  readonly heapMb?: number;
+  readonly log?: Logger;
+}
+
+/**
+ * The worker's default old-generation limit: ~5× what it keeps alive at its peak while parsing
+ * a poll of 2,000 nodes and 30,000 running jobs (~50 MB).
+ */
+export const DEFAULT_WORKER_HEAP_MB = 256;
+
 /**
  * The main thread's side of the poller's worker thread, started at the first call: commands
  * run there (their spawn blocks that thread, not the API's) and polls are parsed there. A
@@ -36,9 +63,17 @@ interface Pending {
 export class PollWorker {
   private worker?: Worker;
   private nextId = 0;
+  private heapMb: number;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(private readonly opts: PollWorkerOptions) {
+    this.heapMb = opts.heapMb ?? DEFAULT_WORKER_HEAP_MB;
+  }
+
+  /** The old-generation limit (MiB) of the next worker started. */
+  get heapLimitMb(): number {
+    return this.heapMb;
+  }
 
   /** Runs a command in the worker thread (a {@link CommandRunner}); errors keep CommandError's kind. */
   readonly run: CommandRunner = async (file, args, opts) => {
@@ -51,8 +86,18 @@ export class PollWorker {
 
   /** Parses one poll in the worker thread; the result comes packed (see transfer.ts). */
   async parse(raw: RawPoll): Promise<PackedPollResult> {
-    const r = await this.call({ op: 'parse', raw }, this.timeoutMs);
+    const r = await this.call({ op: 'parse', raw }, this.opts.timeoutMs);
     if (r.op !== 'parse') throw new Error(`poll worker answered ${r.op} to parse`);
+    return r.packed;
+  }
+
+  /**
+   * Runs a poll's commands and parses their outputs in the worker thread: the outputs (MBs of
+   * text) never cross to the main thread. The result comes packed (see transfer.ts).
+   */
+  async poll(exec: WorkerExec, plan: PollPlan): Promise<PackedPollResult> {
+    const r = await this.call({ op: 'poll', exec, plan }, 2 * exec.timeoutMs + 5000 + this.opts.timeoutMs);
+    if (r.op !== 'parse') throw new Error(`poll worker answered ${r.op} to poll`);
     return r.packed;
   }
 
@@ -82,7 +127,9 @@ export class PollWorker {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const w = new Worker(new URL('./worker.js', import.meta.url));
+    const w = new Worker(new URL('./worker.js', import.meta.url), {
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+    });
     w.unref();
     w.on('message', (msg: WorkerReply) => {
       const p = this.pending.get(msg.id);
@@ -96,7 +143,17 @@ export class PollWorker {
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
-    w.on('error', fail);
+    w.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const was = this.heapMb;
+        this.heapMb = 2 * was;
+        this.opts.log?.warn(
+          { heapMb: was, nextHeapMb: this.heapMb },
+          'poll worker ran out of heap; restarting it larger',
+        );
+        fail(new Error(`poll worker ran out of its ${was} MiB heap (the next one gets ${this.heapMb} MiB)`));
+      } else fail(e);
+    });
     w.on('exit', (code) => fail(new Error(`poll worker exited with code ${code}`)));
     this.worker = w;
     return w;

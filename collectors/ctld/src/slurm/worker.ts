@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { CommandError, runCommand } from '@slurmscope/common';
-import { buildPollResult } from './snapshot.js';
+import { readRawPoll } from './raw-poll.js';
+import { buildPollResult, type RawPoll } from './snapshot.js';
 import { packPollResult } from './transfer.js';
 import type { WorkerReply, WorkerRequest } from './worker-client.js';
 
@@ -19,7 +20,8 @@ async function answer(req: WorkerRequest): Promise<{ reply: WorkerReply; transfe
     const result = await runCommand(req.file, req.args, req.opts);
     return { reply: { id: req.id, ok: true, op: 'run', result }, transfer: [] };
   }
-  const { packed, transfer } = packPollResult(buildPollResult(req.raw));
+  const raw: RawPoll = req.op === 'poll' ? await readRawPoll(req.exec, req.plan) : req.raw;
+  const { packed, transfer } = packPollResult(buildPollResult(raw));
   return { reply: { id: req.id, ok: true, op: 'parse', packed }, transfer };
 }
 
