@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cancelJob, loadStack, slurmEnv, type Stack } from './lib/index.js';
-import { startChild, stopChild, tail, waitStarted, type Child } from './demo/children.js';
+import { startChild, stopChild, tail, waitServing, waitStarted, type Child } from './demo/children.js';
 import { demoPaths, writeDemoConfigs } from './demo/configs.js';
 import { demoJobs, Workload } from './demo/workload.js';
 
@@ -102,6 +102,15 @@ async function startDaemons(stack: Stack, stateDir: string, children: Child[]): 
     children.push(startChild(`agent ${node}`, process.execPath, args, join(paths.logs, `agent-${node}.log`), env));
   }
   await Promise.all(children.map((c) => waitStarted(c, 20_000)));
+  // The lines the demo prints name these servers: they must answer before they are printed.
+  await Promise.all(
+    children.map((c, i) => {
+      const node = stack.nodes[i - 1];
+      const port = node === undefined ? undefined : stack.ports.agents[node];
+      const url = i === 0 ? `${stack.urls.ctld}/` : `http://127.0.0.1:${port}/metrics`;
+      return waitServing(c, url, 60_000);
+    }),
+  );
 }
 
 /**

@@ -61,6 +61,27 @@ export async function waitStarted(child: Child, timeoutMs: number): Promise<void
   if (result === 'exited' && (exit === 2 || !logged())) throw new ChildExited(child, exit ?? 1);
 }
 
+/**
+ * Waits until `url` answers 200 (the daemon's server is up, not just its process); fails with
+ * the child's last log lines if it exits or the time runs out first.
+ */
+export async function waitServing(child: Child, url: string, timeoutMs: number): Promise<void> {
+  let exit: number | NodeJS.Signals | undefined;
+  void child.exited.then((code) => (exit = code));
+  const result = await waitFor(
+    async () => {
+      if (exit !== undefined) return 'exited';
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      return res.ok;
+    },
+    { timeoutMs, intervalMs: 200, what: `${child.name} to answer ${url} (log ${child.log})` },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; last lines of ${child.log}:\n${tail(child.log)}`);
+  });
+  if (result === 'exited') throw new ChildExited(child, exit ?? 1);
+}
+
 /** A demo child that exited while it should run. */
 export class ChildExited extends Error {
   override readonly name = 'ChildExited';
