@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readSecret, runEvery, type CtldConfig } from '@slurmscope/common';
 import { InfluxSink } from '@slurmscope/influxdb';
-import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
+import { scalarFamily, type Logger, type MetricFamily, type Snapshot } from '@slurmscope/model';
 import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
 import { createApiServer, loadTls } from './api/server.js';
 import type { ReportServicePort } from './api/report-port.js';
@@ -227,17 +227,15 @@ export async function runCtld(opts: CtldOptions, signal: AbortSignal): Promise<v
 }
 
 function selfFamilies(stats: { cycles: number; cycleSeconds: number; reportErrors: number }): MetricFamily[] {
-  const one = (name: string, help: string, type: 'counter' | 'gauge', value: number): MetricFamily => ({
-    name,
-    help,
-    type,
-    labelNames: [],
-    samples: [{ labels: {}, value }],
-  });
   return [
-    one('slurmscope_ctld_cycles_total', 'ctld cycles run (one Slurm poll each).', 'counter', stats.cycles),
-    one('slurmscope_ctld_cycle_seconds', 'Wall time of the last ctld cycle.', 'gauge', stats.cycleSeconds),
-    one('slurmscope_ctld_report_errors_total', 'Cycles whose job-report step failed.', 'counter', stats.reportErrors),
+    scalarFamily('slurmscope_ctld_cycles_total', 'ctld cycles run (one Slurm poll each).', 'counter', stats.cycles),
+    scalarFamily('slurmscope_ctld_cycle_seconds', 'Wall time of the last ctld cycle.', 'gauge', stats.cycleSeconds),
+    scalarFamily(
+      'slurmscope_ctld_report_errors_total',
+      'Cycles whose job-report step failed.',
+      'counter',
+      stats.reportErrors,
+    ),
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { MetricFamily } from '@slurmscope/model';
+import { scalarFamily, type MetricFamily } from '@slurmscope/model';
 import type { DropReason } from './spool.js';
 
 /** Why points were dropped: a spool bound, an unreadable spool file, or samples that cannot be encoded. */
@@ -38,20 +38,8 @@ export interface InfluxLevels {
   readonly spoolBytes: number;
 }
 
-const counter = (name: string, help: string, value: number): MetricFamily => ({
-  name,
-  help,
-  type: 'counter',
-  labelNames: [],
-  samples: [{ labels: {}, value }],
-});
-const gauge = (name: string, help: string, value: number): MetricFamily => ({
-  name,
-  help,
-  type: 'gauge',
-  labelNames: [],
-  samples: [{ labels: {}, value }],
-});
+const counter = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'counter', value);
+const gauge = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'gauge', value);
 
 /** The sink's self-metrics as families, for /metrics (and, if wanted, the store itself). */
 export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricFamily[] {

@@ -24,6 +24,11 @@ export interface MetricFamily extends FamilyDesc {
   readonly samples: readonly Sample[];
 }
 
+/** A family without labels holding one value: a daemon's own counters and gauges. */
+export function scalarFamily(name: string, help: string, type: MetricType, value: number): MetricFamily {
+  return { name, help, type, labelNames: [], samples: [{ labels: {}, value }] };
+}
+
 /** Everything one collection cycle measured, stamped with the time of measurement (ms since epoch). */
 export interface Snapshot {
   readonly timestampMs: number;

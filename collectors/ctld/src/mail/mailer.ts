@@ -1,6 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { errorMessage } from '@slurmscope/common';
-import type { Logger, MetricFamily } from '@slurmscope/model';
+import { scalarFamily, type Logger, type MetricFamily } from '@slurmscope/model';
 import type { JobReport } from '../reports/types.js';
 import { composeNotice, mailworthy, type Notice } from './notice.js';
 
@@ -103,13 +103,7 @@ export class UserMailer {
 
   /** Mail counters as metric families. */
   families(): MetricFamily[] {
-    const one = (name: string, help: string, value: number): MetricFamily => ({
-      name,
-      help,
-      type: 'counter',
-      labelNames: [],
-      samples: [{ labels: {}, value }],
-    });
+    const one = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'counter', value);
     return [
       one('slurmscope_mails_sent_total', 'Mails sent to users about poorly used jobs.', this.counters.sent),
       one(

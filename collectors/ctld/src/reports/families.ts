@@ -1,4 +1,4 @@
-import type { MetricFamily } from '@slurmscope/model';
+import { scalarFamily, type MetricFamily } from '@slurmscope/model';
 import type { IntensitySource } from '../co2.js';
 import type { ClusterEnergy } from '../co2/cluster.js';
 import type { ReportCounters } from './service.js';
@@ -14,14 +14,6 @@ export interface ReportFamiliesInput {
   readonly counters: ReportCounters;
 }
 
-const one = (name: string, help: string, type: 'counter' | 'gauge', value: number): MetricFamily => ({
-  name,
-  help,
-  type,
-  labelNames: [],
-  samples: [{ labels: {}, value }],
-});
-
 /** The CO2/energy and report families; per-job series only for running jobs with measured energy. */
 export function reportFamilies(i: ReportFamiliesInput): MetricFamily[] {
   const reading = i.intensity.at(i.nowMs);
@@ -34,13 +26,13 @@ export function reportFamilies(i: ReportFamiliesInput): MetricFamily[] {
     samples: measured.map((j) => ({ labels: { jobid: j.info.jobid }, value: get(j) })),
   });
   return [
-    one(
+    scalarFamily(
       'slurmscope_cluster_energy_joules_total',
       'Energy of the reporting nodes (RAPL + GPUs + configured per-node overhead, idle included) since ctld started.',
       'counter',
       i.cluster.energyJoules,
     ),
-    one(
+    scalarFamily(
       'slurmscope_cluster_co2_grams_total',
       'CO2e of that energy: kWh x PUE x intensity at the time, since ctld started.',
       'counter',
@@ -64,27 +56,37 @@ export function reportFamilies(i: ReportFamiliesInput): MetricFamily[] {
       'Energy of a running job so far (measured + overhead).',
       (j) => j.measuredJoules + j.overheadJoules,
     ),
-    one('slurmscope_reports_written_total', 'Job reports written to the archive.', 'counter', i.counters.written),
-    one(
+    scalarFamily(
+      'slurmscope_reports_written_total',
+      'Job reports written to the archive.',
+      'counter',
+      i.counters.written,
+    ),
+    scalarFamily(
       'slurmscope_reports_errors_total',
       'Job reports that could not be written (retried).',
       'counter',
       i.counters.errors,
     ),
-    one('slurmscope_reports_sacct_calls_total', 'sacct commands run for ended jobs.', 'counter', i.counters.sacctCalls),
-    one(
+    scalarFamily(
+      'slurmscope_reports_sacct_calls_total',
+      'sacct commands run for ended jobs.',
+      'counter',
+      i.counters.sacctCalls,
+    ),
+    scalarFamily(
       'slurmscope_reports_sacct_errors_total',
       'Cycles in which a sacct command failed.',
       'counter',
       i.counters.sacctErrors,
     ),
-    one(
+    scalarFamily(
       'slurmscope_reports_dbd_scripts_total',
       'Batch scripts taken from slurmdbd because no agent sent one.',
       'counter',
       i.counters.dbdScripts,
     ),
-    one('slurmscope_reports_tracked_jobs', 'Jobs followed for their report.', 'gauge', i.jobs.size),
-    one('slurmscope_reports_pending_jobs', 'Ended jobs waiting for their final record.', 'gauge', i.ending),
+    scalarFamily('slurmscope_reports_tracked_jobs', 'Jobs followed for their report.', 'gauge', i.jobs.size),
+    scalarFamily('slurmscope_reports_pending_jobs', 'Ended jobs waiting for their final record.', 'gauge', i.ending),
   ];
 }
