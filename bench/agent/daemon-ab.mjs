@@ -1,28 +1,31 @@
 #!/usr/bin/env node
 // The daemon alone, several runs with the variants alternating, so that a shared machine's noise
 // spreads over all of them:
-//   node bench/agent/daemon-ab.mjs [--runs 3] [--seconds 20] [--jobs 64] [--variant 'FLAGS']...
-// A variant is a space-separated list of node flags ('' = as shipped); a first word `@PATH` runs
-// another build's collectors/cli/dist/main.js (e.g. `git archive HEAD` built in /tmp/old, for
-// before/after). Default variants: as shipped, and --max-semi-space-size=1 (the systemd unit's).
+//   node bench/agent/daemon-ab.mjs [--runs 3] [--seconds 20] [--jobs 64] [--variant='FLAGS']...
+// (with `=`: a value that starts with `--` would be taken for an option). A variant is a
+// space-separated list of node flags ('' = as shipped); a first word `@PATH` runs another build's
+// collectors/cli/dist/main.js (e.g. `git archive HEAD` built in /tmp/old, for before/after). Default variants: as shipped, and --max-semi-space-size=1 (the systemd unit's).
 // Prints per variant the medians over runs of: cycle CPU median (the agent's own metric), process
 // CPU per second, VmHWM, RssAnon, RssFile.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { runDaemon } from './daemon.mjs';
 import { fmt, quantile } from './stats.mjs';
 import { generateTree, makeTmp } from './tree.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const runs = Number(opt('--runs', '3'));
-const seconds = Number(opt('--seconds', '20'));
-const jobs = Number(opt('--jobs', '64'));
-const specs = argv.flatMap((a, i) => (argv[i - 1] === '--variant' ? [a] : []));
-if (specs.length === 0) specs.push('', '--max-semi-space-size=1');
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '20' },
+    jobs: { type: 'string', default: '64' },
+    variant: { type: 'string', multiple: true, default: ['', '--max-semi-space-size=1'] },
+  },
+});
+const runs = Number(values.runs);
+const seconds = Number(values.seconds);
+const jobs = Number(values.jobs);
+const specs = values.variant;
 
 function variant(spec) {
   const words = spec.split(' ').filter(Boolean);

@@ -9,20 +9,25 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { quantile } from './stats.mjs';
 import { generateTree, makeTmp } from './tree.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : dflt;
-};
-const pace = Number(opt('--pace', '500'));
-const cycles = Number(opt('--cycles', '40'));
-const jobs = Number(opt('--jobs', '64'));
-const version = Number(opt('--cgroup', '2'));
-const old = opt('--old', undefined);
+const { values } = parseArgs({
+  options: {
+    pace: { type: 'string', default: '500' },
+    cycles: { type: 'string', default: '40' },
+    jobs: { type: 'string', default: '64' },
+    cgroup: { type: 'string', default: '2' },
+    old: { type: 'string' },
+  },
+});
+const pace = Number(values.pace);
+const cycles = Number(values.cycles);
+const jobs = Number(values.jobs);
+const version = Number(values.cgroup);
+const old = values.old;
 
 const log = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
 const work = makeTmp('slurmscope-paced-');
