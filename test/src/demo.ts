@@ -88,29 +88,29 @@ async function startDaemons(stack: Stack, stateDir: string, children: Child[]): 
   const paths = demoPaths(stateDir);
   writeDemoConfigs(stack, paths);
   const env = slurmEnv(stack);
-  children.push(
-    startChild(
-      'ctld',
-      process.execPath,
-      [CLI, 'ctld', '--config', paths.ctldConfig],
-      join(paths.logs, 'ctld.log'),
-      env,
-    ),
-  );
+  // Each daemon with the URL that answers once it serves: the lines the demo prints name them.
+  const started: [Child, string][] = [
+    [
+      startChild(
+        'ctld',
+        process.execPath,
+        [CLI, 'ctld', '--config', paths.ctldConfig],
+        join(paths.logs, 'ctld.log'),
+        env,
+      ),
+      `${stack.urls.ctld}/`,
+    ],
+  ];
   for (const node of stack.nodes) {
     const args = [CLI, 'agent', '--config', paths.agentConfig(node), '--node', node];
-    children.push(startChild(`agent ${node}`, process.execPath, args, join(paths.logs, `agent-${node}.log`), env));
+    started.push([
+      startChild(`agent ${node}`, process.execPath, args, join(paths.logs, `agent-${node}.log`), env),
+      `http://127.0.0.1:${stack.ports.agents[node]}/metrics`,
+    ]);
   }
+  children.push(...started.map(([c]) => c));
   await Promise.all(children.map((c) => waitStarted(c, 20_000)));
-  // The lines the demo prints name these servers: they must answer before they are printed.
-  await Promise.all(
-    children.map((c, i) => {
-      const node = stack.nodes[i - 1];
-      const port = node === undefined ? undefined : stack.ports.agents[node];
-      const url = i === 0 ? `${stack.urls.ctld}/` : `http://127.0.0.1:${port}/metrics`;
-      return waitServing(c, url, 60_000);
-    }),
-  );
+  await Promise.all(started.map(([c, url]) => waitServing(c, url, 60_000)));
 }
 
 /**
