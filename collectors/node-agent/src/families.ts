@@ -1,5 +1,5 @@
 import type { FamilyDesc, MetricFamily, Sample } from '@slurmscope/model';
-import type { CounterFamily } from '@slurmscope/prometheus';
+import type { CounterFamily } from '@slurmscope/model';
 import { AGENT_FAMILIES as F } from './metrics.js';
 import type { CycleData } from './sampler.js';
 

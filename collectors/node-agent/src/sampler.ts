@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { CounterFamily } from '@slurmscope/prometheus';
+import { CounterFamily } from '@slurmscope/model';
 import type { Logger } from '@slurmscope/model';
 import type { NodeReport } from '@slurmscope/common';
 import {

@@ -1,3 +1,4 @@
 export * from './sample.js';
 export * from './sink.js';
 export * from './logger.js';
+export * from './counter-family.js';

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { RecordingLogger, type FamilyDesc, type MetricFamily, type Snapshot } from '@slurmscope/model';
+import { CounterFamily, RecordingLogger, type FamilyDesc, type MetricFamily, type Snapshot } from '@slurmscope/model';
 import { PrometheusExporter, renderText } from './exporter.js';
-import { CounterFamily } from './counter-family.js';
 
 const CPU: FamilyDesc = {
   name: 'slurmscope_job_cpu_seconds_total',

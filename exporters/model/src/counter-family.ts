@@ -1,4 +1,4 @@
-import type { FamilyDesc, Labels, MetricFamily } from '@slurmscope/model';
+import type { FamilyDesc, Labels, MetricFamily } from './sample.js';
 
 /**
  * A cumulative counter family held by its owner (collector errors, retries), exported as a
