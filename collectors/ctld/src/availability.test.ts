@@ -251,3 +251,35 @@ test('real 22.05 capture: parse + availability end to end', () => {
   assert.equal(batch.cpus.available, 4);
   assert.equal(one(availability.partitions, 'maint').cpus.available, 0, 'INACTIVE partition');
 });
+
+test('GPUs by type: sum by (state) equals the total; preemptable and available are families of their own', () => {
+  const a = computeAvailability({
+    nodes: [busy, node('n2')],
+    partitions: parts('REQUEUE'),
+    jobs: [job('1', 'low', ['n1'])],
+    preempt: PRIO,
+    nowMs: NOW,
+  });
+  const fams = availabilityFamilies(a);
+  const samples = (name: string) => fams.find((f) => f.name === name)?.samples ?? [];
+  const high = one(a.partitions, 'high').gpusByType['a100'];
+  assert.deepEqual([high?.total, high?.preemptable, high?.available], [4, 1, 4]);
+  const byState = samples('slurmscope_partition_gpus_by_type').filter(
+    (s) => s.labels['partition'] === 'high' && s.labels['gpu_type'] === 'a100',
+  );
+  assert.equal(
+    byState.reduce((sum, s) => sum + s.value, 0),
+    high?.total,
+    'sum by (state) of slurmscope_partition_gpus_by_type is the total',
+  );
+  const of = (name: string) =>
+    samples(name).find((s) => s.labels['partition'] === 'high' && s.labels['gpu_type'] === 'a100');
+  assert.deepEqual(of('slurmscope_partition_preemptable_gpus_by_type'), {
+    labels: { partition: 'high', gpu_type: 'a100' },
+    value: 1,
+  });
+  assert.deepEqual(of('slurmscope_partition_available_gpus_by_type'), {
+    labels: { partition: 'high', gpu_type: 'a100' },
+    value: 4,
+  });
+});

@@ -312,15 +312,20 @@ export function availabilityFamilies(a: Availability): MetricFamily[] {
     ),
   ];
   const typed = a.partitions.flatMap((p) =>
-    Object.entries(p.gpusByType).flatMap(([type, c]) => [
-      ...RESOURCE_STATES.map((state) => ({
+    Object.entries(p.gpusByType).flatMap(([type, c]) =>
+      RESOURCE_STATES.map((state) => ({
         labels: { partition: p.partition, gpu_type: type, state },
         value: c.byState[state],
       })),
-      { labels: { partition: p.partition, gpu_type: type, state: 'preemptable' }, value: c.preemptable },
-      { labels: { partition: p.partition, gpu_type: type, state: 'available' }, value: c.available },
-    ]),
+    ),
   );
+  const perType = (get: (c: ResourceCounts) => number): Sample[] =>
+    a.partitions.flatMap((p) =>
+      Object.entries(p.gpusByType).map(([type, c]) => ({
+        labels: { partition: p.partition, gpu_type: type },
+        value: get(c),
+      })),
+    );
   return [
     gauge(
       'slurmscope_partition_nodes',
@@ -333,9 +338,21 @@ export function availabilityFamilies(a: Availability): MetricFamily[] {
     ...resource('gpus', 'GPUs', (p) => p.gpus),
     gauge(
       'slurmscope_partition_gpus_by_type',
-      'GPUs per partition and GRES type by state, plus preemptable and available.',
+      'GPUs per partition and GRES type by state.',
       [...P, 'gpu_type', 'state'],
       typed,
+    ),
+    gauge(
+      'slurmscope_partition_preemptable_gpus_by_type',
+      'GPUs per GRES type held by jobs a job of this partition may preempt.',
+      [...P, 'gpu_type'],
+      perType((c) => c.preemptable),
+    ),
+    gauge(
+      'slurmscope_partition_available_gpus_by_type',
+      'GPUs per GRES type available now: idle + preemptable.',
+      [...P, 'gpu_type'],
+      perType((c) => c.available),
     ),
     gauge(
       'slurmscope_partition_up',
