@@ -50,6 +50,62 @@ describe('RAPL zones', () => {
     );
     assert.ok(!zones.some((z) => z.kind === 'dram'));
   });
+  test('multi-die packages (package-N-die-M) are package zones, with their dram subzones', () => {
+    const { zones, errors } = readRaplZones(testdata('root-rapl-multidie'));
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      zones.map((z) => [z.id, z.name, z.kind]),
+      [
+        ['intel-rapl:0', 'package-0-die-0', 'package'],
+        ['intel-rapl:0:0', 'package-0-die-0/dram', 'dram'],
+        ['intel-rapl:1', 'package-0-die-1', 'package'],
+        ['intel-rapl:1:0', 'package-0-die-1/dram', 'dram'],
+        ['intel-rapl:2', 'package-1-die-0', 'package'],
+        ['intel-rapl:2:0', 'package-1-die-0/dram', 'dram'],
+        ['intel-rapl:3', 'package-1-die-1', 'package'],
+        ['intel-rapl:3:0', 'package-1-die-1/dram', 'dram'],
+      ],
+    );
+  });
+  test('more than ten packages: hexadecimal zone ids (intel-rapl:a .. intel-rapl:f) are read, in order', () => {
+    const { zones, errors } = readRaplZones(testdata('root-rapl-16s'));
+    assert.deepEqual(errors, []);
+    const packages = zones.filter((z) => z.kind === 'package');
+    assert.deepEqual(
+      packages.map((z) => z.name),
+      Array.from({ length: 16 }, (_, i) => `package-${i}`),
+    );
+    assert.deepEqual(
+      zones.filter((z) => z.id.startsWith('intel-rapl:a')).map((z) => [z.id, z.name, z.kind]),
+      [
+        ['intel-rapl:a', 'package-10', 'package'],
+        ['intel-rapl:a:0', 'package-10/dram', 'dram'],
+      ],
+    );
+    assert.equal(zones.filter((z) => z.kind === 'dram').length, 16);
+  });
+  test('a zone of unknown kind is kept (exported) and reported once, with its name file', () =>
+    withCopy('root-rapl-intel', (root) => {
+      writeFileSync(join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:2/name'), 'gpu\n');
+      const r = discoverRapl(root);
+      assert.deepEqual(
+        r.zones.filter((z) => z.kind === 'other').map((z) => z.name),
+        ['gpu'],
+      );
+      assert.equal(r.errors.length, 1);
+      assert.match(r.errors[0]!.message, /intel-rapl:2\/name: unknown RAPL zone kind.*"gpu"/);
+    }));
+  test('an intel-rapl: entry whose id does not parse is an error, not skipped', () =>
+    withCopy('root-rapl-intel', (root) => {
+      symlinkSync(
+        '../../devices/virtual/powercap/intel-rapl/intel-rapl:2',
+        join(root, 'sys/class/powercap/intel-rapl:zz'),
+      );
+      const r = discoverRapl(root);
+      assert.equal(r.zones.length, 8);
+      assert.equal(r.errors.length, 1);
+      assert.match(r.errors[0]!.message, /intel-rapl:zz: not a RAPL zone name/);
+    }));
   test('no powercap folder: no zones, no error', () =>
     assert.deepEqual(readRaplZones(testdata('root-v1')), { zones: [], errors: [] }));
   test('a second link to the same zone is counted once', () =>

@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ParseError } from '@slurmscope/common';
 import { parseInteger } from '../parse/cgroup.js';
-import { compareZoneNames, raplKind, type RaplKind } from '../parse/rapl.js';
+import { compareZoneNames, RAPL_ZONE_NAME, raplKind, type RaplKind } from '../parse/rapl.js';
 import { listDir, readOptional, readText } from './fs.js';
 
 /**
@@ -12,6 +12,10 @@ import { listDir, readOptional, readText } from './fs.js';
  * subzone is a folder inside its package. Zones are resolved and counted once. `intel-rapl-mmio:*`
  * repeats the package counter through MMIO on some CPUs and is skipped. AMD (kernel ≥ 5.8) uses the
  * same `intel-rapl` names but has no dram zone. No powercap folder: no zones, not an error.
+ * Zone ids are hexadecimal (`intel-rapl:a` is the eleventh); multi-die packages are named
+ * `package-N-die-M` (see parse/rapl.ts). A zone whose name is none of the known kinds is still read
+ * and exported, counted in no sum, and reported once at discovery as an error; an `intel-rapl:`
+ * entry whose ids do not parse is an error too: nothing is dropped without a word.
  */
 
 /** A RAPL zone's fixed facts (they do not change while the machine runs). */
@@ -43,7 +47,7 @@ export interface RaplReadings {
   readonly errors: Error[];
 }
 
-const ZONE_LINK = /^intel-rapl:\d+(?::\d+)*$/;
+const RAPL_PREFIX = 'intel-rapl:';
 
 /** Finds every RAPL zone under `root` once (run at start; the set is fixed while the machine runs). */
 export function discoverRapl(root: string): { zones: RaplZoneInfo[]; errors: Error[] } {
@@ -51,14 +55,19 @@ export function discoverRapl(root: string): { zones: RaplZoneInfo[]; errors: Err
   const zones: RaplZoneInfo[] = [];
   const errors: Error[] = [];
   const seen = new Set<string>();
-  const entries = (listDir(classDir) ?? []).filter((e) => ZONE_LINK.test(e.name));
+  const entries = (listDir(classDir) ?? []).filter((e) => e.name.startsWith(RAPL_PREFIX));
   entries.sort((a, b) => compareZoneNames(a.name, b.name));
   for (const e of entries) {
     try {
+      if (!RAPL_ZONE_NAME.test(e.name)) throw new ParseError(join(classDir, e.name), 'not a RAPL zone name', e.name);
       const path = realpathSync(join(classDir, e.name));
       if (seen.has(path)) continue;
       seen.add(path);
-      zones.push(zoneInfo(path));
+      const zone = zoneInfo(path);
+      zones.push(zone);
+      if (zone.kind === 'other') {
+        errors.push(new ParseError(join(path, 'name'), 'unknown RAPL zone kind: exported, added to no sum', zone.name));
+      }
     } catch (err) {
       errors.push(err instanceof Error ? err : new Error(String(err)));
     }
@@ -77,7 +86,7 @@ function zoneInfo(path: string): RaplZoneInfo {
   const own = readName(path);
   const parentDir = dirname(path);
   // A subzone's folder sits in its package's folder (intel-rapl:0/intel-rapl:0:0).
-  const isSub = ZONE_LINK.test(basename(parentDir));
+  const isSub = RAPL_ZONE_NAME.test(basename(parentDir));
   const maxPath = join(path, 'max_energy_range_uj');
   const maxEnergyRangeUj = parseInteger(readText(maxPath), maxPath);
   if (maxEnergyRangeUj <= 0) throw new ParseError(maxPath, 'range must be positive', String(maxEnergyRangeUj));

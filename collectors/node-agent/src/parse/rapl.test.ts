@@ -6,6 +6,9 @@ describe('raplKind', () => {
   const cases: [string, string][] = [
     ['package-0', 'package'],
     ['package-12', 'package'],
+    ['package-0-die-1', 'package'],
+    ['package-1-die-0', 'package'],
+    ['package-0-die', 'other'],
     ['dram', 'dram'],
     ['core', 'core'],
     ['uncore', 'uncore'],
@@ -25,6 +28,17 @@ describe('compareZoneNames', () => {
       'intel-rapl:1',
       'intel-rapl:1:0',
       'intel-rapl:2',
+      'intel-rapl:10',
+    ]);
+  });
+  test('ids are hexadecimal (the kernel names zones "%s:%x"): a..f after 9, 10 (= 16) after f', () => {
+    const names = ['intel-rapl:10', 'intel-rapl:a:0', 'intel-rapl:f', 'intel-rapl:9', 'intel-rapl:a', 'intel-rapl:b'];
+    assert.deepEqual(names.sort(compareZoneNames), [
+      'intel-rapl:9',
+      'intel-rapl:a',
+      'intel-rapl:a:0',
+      'intel-rapl:b',
+      'intel-rapl:f',
       'intel-rapl:10',
     ]);
   });

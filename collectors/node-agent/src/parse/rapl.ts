@@ -7,10 +7,15 @@
 /** What a RAPL zone measures, from its `name` file. */
 export type RaplKind = 'package' | 'dram' | 'core' | 'uncore' | 'psys' | 'other';
 
-const PACKAGE_NAME = /^package-\d+$/;
-const DIGITS = /^\d+$/;
+/**
+ * A package zone: "package-N", or "package-N-die-M" on CPUs with several dies per package (Cascade
+ * Lake-AP): drivers/powercap/intel_rapl_common.c names each die's zone so when the package has more
+ * than one die. A die zone is package energy like any other: the node's package sum adds every die.
+ */
+const PACKAGE_NAME = /^package-\d+(?:-die-\d+)?$/;
+const HEX = /^[0-9a-f]+$/;
 
-/** Classifies a zone by its `name` ("package-0", "dram", "core", "uncore", "psys"). */
+/** Classifies a zone by its `name` ("package-0", "package-0-die-1", "dram", "core", "uncore", "psys"). */
 export function raplKind(name: string): RaplKind {
   if (PACKAGE_NAME.test(name)) return 'package';
   if (name === 'dram' || name === 'core' || name === 'uncore' || name === 'psys') return name;
@@ -18,9 +23,17 @@ export function raplKind(name: string): RaplKind {
 }
 
 /**
- * Orders powercap zone folder names ("intel-rapl:0", "intel-rapl:0:1", "intel-rapl:10") by their
- * numbers, so that zone 10 comes after zone 2. A plain comparison rather than `localeCompare` with
- * `numeric`: that loads ICU's collation data, ~4 MB resident for the life of the agent.
+ * A powercap zone folder name: the control type, then one id per level. The kernel writes each id
+ * in hexadecimal (`dev_set_name(..., "%s:%x", ...)`, drivers/powercap/powercap_sys.c): the eleventh
+ * package is `intel-rapl:a` and its first subzone `intel-rapl:a:0`.
+ */
+export const RAPL_ZONE_NAME = /^intel-rapl:[0-9a-f]+(?::[0-9a-f]+)*$/;
+
+/**
+ * Orders powercap zone folder names ("intel-rapl:0", "intel-rapl:0:1", "intel-rapl:a", "intel-rapl:10")
+ * by their hexadecimal ids, so that zone a (10) comes after zone 9 and zone 10 (16) after zone f.
+ * A plain comparison rather than `localeCompare` with `numeric`: that loads ICU's collation data,
+ * ~4 MB resident for the life of the agent (and would not read hex anyway).
  */
 export function compareZoneNames(a: string, b: string): number {
   const x = a.split(':');
@@ -28,7 +41,7 @@ export function compareZoneNames(a: string, b: string): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     const [px, py] = [x[i]!, y[i]!];
     if (px === py) continue;
-    if (DIGITS.test(px) && DIGITS.test(py)) return Number(px) - Number(py);
+    if (HEX.test(px) && HEX.test(py)) return Number.parseInt(px, 16) - Number.parseInt(py, 16);
     return px < py ? -1 : 1;
   }
   return x.length - y.length;

@@ -1,0 +1,51 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordingLogger } from '@slurmscope/model';
+import { Sampler } from './sampler.js';
+import { emptyState } from './state.js';
+import { bump, copyNode, JOB42, valueOf } from './test-fixtures.js';
+
+const T0 = 1_800_000_000_000;
+const DIE = (zone: string): string => `sys/devices/virtual/powercap/intel-rapl/${zone}/energy_uj`;
+
+function sampler(root: string, log = new RecordingLogger()): Sampler {
+  return new Sampler({ root, node: 'n1', log, gpu: undefined, stateDir: undefined, state: emptyState('n1', 'b') });
+}
+
+describe('RAPL on the sampler', () => {
+  test('a multi-die node (package-N-die-M) sums every die and its dram: node power and job energy', () => {
+    const root = copyNode('root-rapl-multidie');
+    const s = sampler(root);
+    s.sample(T0);
+    for (const [zone, joules] of [
+      ['intel-rapl:0', 500n],
+      ['intel-rapl:1', 400n],
+      ['intel-rapl:2', 300n],
+      ['intel-rapl:3', 200n],
+      ['intel-rapl:3/intel-rapl:3:0', 100n],
+    ] as const) {
+      bump(root, DIE(zone), joules * 1_000_000n);
+    }
+    bump(root, JOB42, 16_000_000_000n); // 16 CPU-s of the 80 the node's 8 CPUs had in 10 s
+    const f = s.sample(T0 + 10_000).families;
+    assert.equal(valueOf(f, 'slurmscope_node_power_watts', { source: 'rapl' }), 150);
+    assert.ok(Math.abs(valueOf(f, 'slurmscope_job_cpu_energy_joules_total', { jobid: '42' })! - 300) < 1e-6);
+    assert.ok(valueOf(f, 'slurmscope_node_rapl_energy_joules_total', { zone: 'package-0-die-1' })! > 0);
+    assert.ok(valueOf(f, 'slurmscope_node_rapl_energy_joules_total', { zone: 'package-1-die-1/dram' })! > 0);
+    assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 0);
+  });
+
+  test('a zone of unknown kind: logged once and counted once, whatever the number of cycles', () => {
+    const root = copyNode();
+    writeFileSync(join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:2/name'), 'mystery\n');
+    const log = new RecordingLogger();
+    const s = sampler(root, log);
+    let f = s.sample(T0).families;
+    for (let i = 1; i <= 3; i++) f = s.sample(T0 + i * 10_000).families;
+    assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 1);
+    assert.equal(log.records.filter((r) => /unknown RAPL zone kind/.test(JSON.stringify(r.fields))).length, 1);
+    assert.ok(valueOf(f, 'slurmscope_node_rapl_energy_joules_total', { zone: 'mystery' })! > 0, 'still exported');
+  });
+});
