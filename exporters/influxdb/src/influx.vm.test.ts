@@ -158,7 +158,7 @@ test(
     const c = sink.counts;
     const expectedLines = timestamps.length * SERIES;
     assert.equal(c.written, expectedLines, 'every line written once');
-    assert.deepEqual(c.dropped, { spool_full: 0, memory_full: 0, unreadable: 0, invalid: 0 });
+    assert.deepEqual(c.dropped, { spool_full: 0, memory_full: 0, unreadable: 0, invalid: 0, too_large: 0 });
     assert.equal(c.rejected, 0);
     assert.ok(c.replayed > 0 && c.replayed === c.spooled, `replayed ${c.replayed} of ${c.spooled} spooled`);
 

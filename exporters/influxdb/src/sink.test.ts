@@ -275,3 +275,95 @@ test(
     assert.deepEqual(await readdir(options.spoolDir), []);
   },
 );
+
+/** A store that answers 413 to a body above `maxBytes` (InfluxDB's http.max-body-size), else 204. */
+const tooLargeAbove =
+  (maxBytes: number) =>
+  (_i: number, bytes: number): { status: number; body?: string } =>
+    bytes > maxBytes ? { status: 413, body: '{"code":"request too large"}' } : { status: 204 };
+
+test(
+  'InfluxSink: 413 splits the batch in halves down to one point; only a single point still too large is dropped and counted',
+  { timeout: 15_000 },
+  async (ctx) => {
+    const store = new FakeStore();
+    await store.start();
+    const lineBytes = Buffer.byteLength(linesOf(1000)[0]! + '\n');
+    store.answer = tooLargeAbove(lineBytes * 3);
+    const { sink, log } = await setup(ctx, store, { batchSize: 8 });
+    const huge: Snapshot = {
+      timestampMs: 1000,
+      families: [
+        {
+          name: 'slurmscope_job_cpus',
+          help: 'h',
+          type: 'gauge',
+          labelNames: ['jobid'],
+          samples: [{ labels: { jobid: 'x'.repeat(lineBytes * 4) }, value: 1 }],
+        },
+      ],
+    };
+    await sink.export(snap(1000, 5));
+    await sink.export(huge);
+    await sink.export(snap(2000, 2));
+    await sink.flush();
+    assert.deepEqual(store.accepted, [...linesOf(1000, 5), ...linesOf(2000, 2)], 'every other point arrives, in order');
+    assert.equal(sink.counts.written, 7);
+    assert.equal(sink.counts.dropped.too_large, 1, 'the single point above the limit');
+    assert.equal(sink.counts.rejected, 0);
+    assert.equal(sink.counts.retries, 0, 'a split is not a retry of the same body');
+    assert.ok(sink.counts.splits >= 3, `splits: ${sink.counts.splits}`);
+    assert.equal(sink.pendingPoints, 0);
+    const fams = Object.fromEntries(sink.metrics().map((f) => [f.name, f.samples]));
+    assert.deepEqual(fams.slurmscope_influx_write_splits_total, [{ labels: {}, value: sink.counts.splits }]);
+    assert.ok(
+      fams.slurmscope_influx_points_dropped_total?.some((s) => s.labels['reason'] === 'too_large' && s.value === 1),
+    );
+    const errors = log.records.filter((r) => r.level === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.msg, /single point.*too large/);
+    assert.match(JSON.stringify(errors[0]?.fields), /"status":413/);
+  },
+);
+
+test('InfluxSink: a spooled batch answered 413 on replay is split too, none lost', { timeout: 15_000 }, async (ctx) => {
+  const store = new FakeStore();
+  await store.start();
+  const lineBytes = Buffer.byteLength(linesOf(1000)[0]! + '\n');
+  let up = false;
+  store.answer = (i, bytes) => (up ? tooLargeAbove(lineBytes * 2)(i, bytes) : { status: 503 });
+  const { sink } = await setup(ctx, store, { batchSize: 8, retryBaseMs: 50, retryMaxMs: 50 });
+  for (let t = 1; t <= 4; t++) await sink.export(snap(t * 1000));
+  await sink.flush();
+  await waitFor(() => sink.counts.spooled === 8, 'spooled while the store is down');
+  up = true;
+  await waitFor(() => sink.pendingPoints === 0, 'replayed in halves');
+  assert.deepEqual(
+    store.accepted,
+    [1, 2, 3, 4].flatMap((t) => linesOf(t * 1000)),
+  );
+  assert.equal(sink.counts.replayed, 8);
+  assert.equal(sink.counts.dropped.too_large, 0);
+  assert.ok(sink.counts.splits >= 2);
+});
+
+test(
+  'InfluxSink: an outage in the middle of a split keeps the unsent half (live and on replay), none lost or doubled',
+  { timeout: 15_000 },
+  async (ctx) => {
+    const store = new FakeStore();
+    await store.start();
+    // Per request: 413 to the whole batch, 204 to the first half, 503 to the second, then all is well.
+    const script: number[] = [413, 204, 503, 503, 413, 204, 503];
+    store.answer = (i) => ({ status: script[i] ?? 204 });
+    const { sink } = await setup(ctx, store, { batchSize: 8 });
+    await sink.export(snap(1000, 8));
+    await sink.flush();
+    assert.deepEqual(store.accepted, linesOf(1000, 4), 'the first half went through');
+    assert.equal(sink.counts.spooled, 4, 'the second half waits in the spool');
+    await waitFor(() => sink.pendingPoints === 0, 'the rest replayed');
+    assert.deepEqual([...store.accepted].sort(), linesOf(1000, 8).sort());
+    assert.equal(sink.counts.written, 8);
+    assert.equal(sink.counts.splits, 2);
+  },
+);

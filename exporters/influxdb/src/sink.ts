@@ -1,6 +1,7 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
 import { encodeSnapshot } from './line-protocol.js';
+import { sendSplitting, type Delivery, type SplitSendPort } from './split-send.js';
 import { Spool } from './spool.js';
 import { emptyStats, statsFamilies, type DropCause, type InfluxStats } from './stats.js';
 import { backoffDelay, classifyWriteError, type WriteFailure } from './write-error.js';
@@ -40,9 +41,9 @@ export interface InfluxSinkOptions {
  * A Sink that writes line protocol to the v2 write API (`/api/v2/write`: InfluxDB 1.8+, 2.x,
  * 3.x, VictoriaMetrics) through the client library's transport. It owns batching, retry and
  * the spool rather than using the library's WriteApi, whose retry buffer drops points when
- * full. Every point handed over ends as exactly one of:
- * written, rejected (a 4xx refusing the data), dropped by a bound (counted), or still waiting in
- * memory or spool.
+ * full. A batch answered 413 (too large) is split in halves and sent again, down to one point.
+ * Every point handed over ends as exactly one of: written, rejected (a 4xx refusing the data),
+ * dropped (a bound, or one point alone too large; counted), or still waiting in memory or spool.
  * Only one write request is in flight at a time, so points reach the store in order.
  */
 export class InfluxSink implements Sink {
@@ -59,6 +60,12 @@ export class InfluxSink implements Sink {
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly loggedStatus = new Set<number | undefined>();
+  private readonly splitting: SplitSendPort = {
+    send: (lines) => this.send(lines),
+    refused: (points, failure) =>
+      failure.tooLarge === true ? this.dropTooLarge(failure) : this.reject(points, failure),
+    split: () => void this.stats.splits++,
+  };
 
   private constructor(private readonly options: InfluxSinkOptions) {
     this.influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
@@ -166,15 +173,10 @@ export class InfluxSink implements Sink {
         await this.toSpool(batch);
         continue;
       }
-      const failure = await this.send(batch);
-      if (!failure) {
-        this.stats.written += batch.length;
-        this.succeeded();
-      } else if (!failure.retryable) {
-        this.reject(batch.length, failure);
-      } else {
-        this.fail(failure);
-        await this.toSpool(batch);
+      const d = await this.deliver(batch);
+      if (d.failure) {
+        this.fail(d.failure);
+        await this.toSpool([...d.pending]);
       }
     }
     if (this.queue.length > 0) this.armFlushTimer();
@@ -193,21 +195,32 @@ export class InfluxSink implements Sink {
   private async replayLoop(): Promise<void> {
     while (!this.down && !this.closed && !this.spool.isEmpty) {
       const batch = await this.spool.peek(this.options.batchSize);
-      const failure = await this.send(batch.lines);
       // Counts move before the chunks leave the spool, so written + pending never dips.
-      if (!failure) {
-        this.stats.written += batch.lines.length;
-        this.stats.replayed += batch.lines.length;
-        this.succeeded();
+      const d = await this.deliver(batch.lines);
+      this.stats.replayed += d.written;
+      if (d.failure === undefined) {
         await this.spool.remove(batch.ids);
-      } else if (!failure.retryable) {
-        this.reject(batch.lines.length, failure);
-        await this.spool.remove(batch.ids);
-      } else {
-        this.spool.release(batch.ids);
-        this.fail(failure);
+        continue;
       }
+      if (d.pending.length === batch.lines.length) this.spool.release(batch.ids);
+      else {
+        // Part of a split batch went through: the rest goes back to the spool (behind newer
+        // chunks; each point carries its own timestamp, so the store does not mind the order).
+        await this.spool.append(d.pending);
+        await this.spool.remove(batch.ids);
+      }
+      this.fail(d.failure);
     }
+  }
+
+  /** Sends a batch, split in halves on 413; counts what was written. */
+  private async deliver(lines: readonly string[]): Promise<Delivery> {
+    const d = await sendSplitting(lines, this.splitting);
+    if (d.written > 0) {
+      this.stats.written += d.written;
+      this.succeeded();
+    }
+    return d;
   }
 
   private async toSpool(batch: string[]): Promise<void> {
@@ -242,6 +255,17 @@ export class InfluxSink implements Sink {
     this.options.log.error(
       { status: failure.status, points, err: failure.message },
       'store rejected a batch (not retryable); dropped',
+    );
+  }
+
+  /** One point that the store refuses as too large even alone: dropped, counted, logged once. */
+  private dropTooLarge(failure: WriteFailure): void {
+    this.drop(1, 'too_large');
+    if (this.loggedStatus.has(failure.status)) return;
+    this.loggedStatus.add(failure.status);
+    this.options.log.error(
+      { status: failure.status, err: failure.message },
+      "a single point is too large for the store even alone (HTTP 413); dropped: raise the store's body limit",
     );
   }
 

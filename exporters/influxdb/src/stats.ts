@@ -1,8 +1,11 @@
 import { scalarFamily, type MetricFamily } from '@slurmscope/model';
 import type { DropReason } from './spool.js';
 
-/** Why points were dropped: a spool bound, an unreadable spool file, or samples that cannot be encoded. */
-export type DropCause = DropReason | 'invalid';
+/**
+ * Why points were dropped: a spool bound, an unreadable spool file, samples that cannot be
+ * encoded, or a single point the store still refuses as too large (413) once alone.
+ */
+export type DropCause = DropReason | 'invalid' | 'too_large';
 
 /** Cumulative counts of an InfluxSink, in points (lines) except `dropped.invalid` (samples). */
 export interface InfluxStats {
@@ -16,6 +19,8 @@ export interface InfluxStats {
   rejected: number;
   /** Write attempts that failed with a retryable error. */
   retries: number;
+  /** Write requests answered 413 (payload too large) whose batch was split in halves and sent again. */
+  splits: number;
   dropped: Record<DropCause, number>;
 }
 
@@ -27,7 +32,8 @@ export function emptyStats(): InfluxStats {
     spooled: 0,
     rejected: 0,
     retries: 0,
-    dropped: { spool_full: 0, memory_full: 0, unreadable: 0, invalid: 0 },
+    splits: 0,
+    dropped: { spool_full: 0, memory_full: 0, unreadable: 0, invalid: 0, too_large: 0 },
   };
 }
 
@@ -61,7 +67,7 @@ export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricF
     ),
     {
       name: 'slurmscope_influx_points_dropped_total',
-      help: 'Points dropped, by reason: spool_full and memory_full (bounds, oldest first), unreadable (spool file), invalid (samples that cannot be encoded).',
+      help: "Points dropped, by reason: spool_full and memory_full (bounds, oldest first), unreadable (spool file), invalid (samples that cannot be encoded), too_large (one point alone above the store's body limit, HTTP 413).",
       type: 'counter',
       labelNames: ['reason'],
       samples: Object.entries(stats.dropped).map(([reason, value]) => ({ labels: { reason }, value })),
@@ -75,6 +81,11 @@ export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricF
       'slurmscope_influx_write_retries_total',
       'Write requests that failed with a retryable error (5xx, 429, timeout, network).',
       stats.retries,
+    ),
+    counter(
+      'slurmscope_influx_write_splits_total',
+      'Write requests answered 413 (payload too large) whose batch was split in halves and sent again.',
+      stats.splits,
     ),
     gauge('slurmscope_influx_queue_points', 'Points waiting in memory for the next write.', levels.queuePoints),
     gauge('slurmscope_influx_spool_points', 'Points waiting in the spool for the store.', levels.spoolPoints),

@@ -17,7 +17,8 @@ export class FakeStore {
   readonly requests: FakeRequest[] = [];
   /** Lines of the requests answered 204, in arrival order. */
   readonly accepted: string[] = [];
-  answer: (index: number) => FakeAnswer = () => ({ status: 204 });
+  /** The answer to request number `index` (from 0), which carries `bytes` of body. */
+  answer: (index: number, bytes: number) => FakeAnswer = () => ({ status: 204 });
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
   url = '';
@@ -54,11 +55,12 @@ export class FakeStore {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const lines = Buffer.concat(chunks)
+      const body = Buffer.concat(chunks);
+      const lines = body
         .toString('utf8')
         .split('\n')
         .filter((l) => l !== '');
-      const answer = this.answer(this.requests.length);
+      const answer = this.answer(this.requests.length, body.length);
       this.requests.push({
         url: req.url ?? '',
         headers: req.headers,

@@ -13,6 +13,7 @@ test('classifyWriteError: named cases', () => {
     name: string;
     err: unknown;
     retryable: boolean;
+    tooLarge?: boolean;
     status?: number;
     retryAfterMs?: number;
     message: RegExp;
@@ -55,7 +56,14 @@ test('classifyWriteError: named cases', () => {
       status: 403,
       message: /HTTP 403: .*insufficient permissions/,
     },
-    { name: '413 is final', err: http(413, ''), retryable: false, status: 413, message: /HTTP 413/ },
+    {
+      name: '413 is too large: not retryable as it is, split by the sink',
+      err: http(413, ''),
+      retryable: false,
+      tooLarge: true,
+      status: 413,
+      message: /HTTP 413: .*above the store's limit/,
+    },
     {
       name: '404 is kept and names the missing v2 write API',
       err: http(404, '404 page not found'),
@@ -77,6 +85,7 @@ test('classifyWriteError: named cases', () => {
   for (const c of cases) {
     const got = classifyWriteError(c.err, NOW);
     assert.equal(got.retryable, c.retryable, c.name);
+    assert.equal(got.tooLarge, c.tooLarge, c.name);
     assert.equal(got.status, c.status, c.name);
     assert.equal(got.retryAfterMs, c.retryAfterMs, c.name);
     assert.match(got.message, c.message, c.name);

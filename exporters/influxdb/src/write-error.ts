@@ -12,6 +12,11 @@ export interface WriteFailure {
    * kept like an outage, but logged as an error rather than a warning.
    */
   readonly misconfigured?: boolean;
+  /**
+   * 413: the body is above the store's limit (InfluxDB `http.max-body-size`). Not retryable as
+   * it is, but the sink splits the batch in halves and sends each (as telegraf does).
+   */
+  readonly tooLarge?: boolean;
   /** HTTP status, when the store answered. */
   readonly status?: number;
   /** The store's Retry-After, in ms, when it sent one. */
@@ -27,8 +32,8 @@ const EXCERPT = 200;
  * store refuses us until an admin fixes the token, org, bucket or URL (or upgrades an InfluxDB
  * < 1.8, which has no v2 write API): the points are kept in the bounded spool meanwhile rather
  * than lost. Other 4xx refuse the data itself (a type conflict, a too large body): retrying cannot
- * help, so the batch is dropped and counted. Anything that is not an HTTP answer is a timeout or
- * a network error.
+ * help, so the batch is dropped and counted; 413 (too large) is marked so that the sink splits the
+ * batch instead. Anything that is not an HTTP answer is a timeout or a network error.
  */
 export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
   if (err instanceof HttpError) {
@@ -54,6 +59,14 @@ export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
         misconfigured: true,
         status,
         message: `HTTP ${status}: the store refuses the token (check influxdb.tokenFile and its permissions on the bucket): ${body}`,
+      };
+    }
+    if (status === 413) {
+      return {
+        retryable: false,
+        tooLarge: true,
+        status,
+        message: `HTTP 413: the request body is above the store's limit (InfluxDB: http.max-body-size): ${body}`,
       };
     }
     return { retryable: false, status, message: `HTTP ${status}: ${body}` };
