@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 /** What a finished command printed. */
 export interface CommandResult {
@@ -8,12 +8,12 @@ export interface CommandResult {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** Why a command failed: `kind` tells timeouts and oversized output from plain failures. */
+/** Why a command failed: `kind` tells timeouts, aborts and oversized output from plain failures. */
 export class CommandError extends Error {
   override readonly name = 'CommandError';
   constructor(
     readonly command: string,
-    readonly kind: 'timeout' | 'too-large' | 'exit' | 'spawn',
+    readonly kind: 'timeout' | 'too-large' | 'aborted' | 'exit' | 'spawn',
     detail: string,
   ) {
     super(`${command}: ${detail}`);
@@ -27,56 +27,154 @@ export interface RunOptions {
   readonly maxBytes?: number;
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: string;
+  /** Kills the command (its whole process group) when it fires. */
+  readonly signal?: AbortSignal;
 }
 
+/** Time a killed command's group gets between SIGTERM (a `sudo` passes it on) and SIGKILL. */
+const KILL_GRACE_MS = 500;
+const MAX_STDERR_BYTES = 64 * 1024;
+
 /**
- * Runs an external command (no shell) with a timeout and bounded output; a hung or chatty tool
- * is killed (SIGKILL) and reported as a CommandError, never left to stall the caller.
+ * Runs an external command (no shell) with a timeout and bounded output; a hung or chatty tool is
+ * killed and reported as a CommandError, never left to stall the caller.
+ *
+ * The command runs in its own process group (`detached`), and every kill is of the whole group,
+ * so a wrapper script's children (a site's `sudo`, a `sleep` that hangs) die with it. When the
+ * command itself exits, whatever is left of its group is killed too: a leftover child holding
+ * stdout would otherwise keep the pipe open and the result waiting. A process that left the
+ * group (setsid) and holds the pipe can only delay the result to the timeout.
  * A non-zero exit is an error carrying the first line of stderr.
  */
 export function runCommand(file: string, args: readonly string[], opts: RunOptions): Promise<CommandResult> {
-  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   const label = [file, ...args].join(' ');
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outBytes = 0;
-    let failure: CommandError | undefined;
-    const kill = (e: CommandError): void => {
-      failure ??= e;
-      child.kill('SIGKILL');
-    };
-    const timer = setTimeout(
-      () => kill(new CommandError(label, 'timeout', `no answer within ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      outBytes += chunk.length;
-      if (outBytes > maxBytes) kill(new CommandError(label, 'too-large', `output exceeds ${maxBytes} bytes`));
-      else out.push(chunk);
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    } catch (err) {
+      // Invalid arguments (a NUL byte, a bad env) throw synchronously instead of emitting 'error'.
+      reject(new CommandError(label, 'spawn', (err as Error).message));
+      return;
+    }
+    new GroupRun(child, label, opts, { resolve, reject }).start();
+  });
+}
+
+/** Sends `signal` to every process of the group led by `pid`; false when none is left. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (err) {
+    // ESRCH: the group is empty (everything exited). EPERM cannot happen for our own children.
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** One command in flight: its output, its limits and how it ends. */
+class GroupRun {
+  private readonly out: Buffer[] = [];
+  private outBytes = 0;
+  private readonly err: Buffer[] = [];
+  private errBytes = 0;
+  private failure: CommandError | undefined;
+  private exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private done = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly onAbort = (): void => this.fail('aborted', 'aborted');
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly label: string,
+    private readonly opts: RunOptions,
+    private readonly settle: { resolve(r: CommandResult): void; reject(e: CommandError): void },
+  ) {}
+
+  start(): void {
+    const { child, opts } = this;
+    const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+    this.timers.push(setTimeout(() => this.onTimeout(), opts.timeoutMs));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.outBytes += chunk.length;
+      if (this.outBytes > maxBytes) this.fail('too-large', `output exceeds ${maxBytes} bytes`);
+      else this.out.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (err.length < 64) err.push(chunk);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (this.errBytes < MAX_STDERR_BYTES) this.err.push(chunk);
+      this.errBytes += chunk.length;
     });
     child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new CommandError(label, 'spawn', e.message));
+      // Spawn failures (ENOENT, EACCES) end here; no process, no group.
+      this.failure ??= new CommandError(this.label, 'spawn', e.message);
+      this.finish();
     });
-    child.stdin.on('error', () => {
+    child.stdin?.on('error', () => {
       // The tool may exit without reading its input; its exit status tells what happened.
     });
-    child.stdin.end(opts.input ?? '');
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (failure) return reject(failure);
-      if (code !== 0) {
-        const why = stderr.trim().split('\n')[0] || (signal ? `killed by ${signal}` : `exit code ${code}`);
-        return reject(new CommandError(label, 'exit', `exit ${code ?? signal}: ${why}`));
-      }
-      resolve({ stdout, stderr, code, signal });
-    });
-  });
+    child.stdin?.end(opts.input ?? '');
+    child.on('exit', (code, signal) => this.onExit(code, signal));
+    child.on('close', () => this.finish());
+    if (opts.signal?.aborted) this.onAbort();
+    else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private onTimeout(): void {
+    if (this.exited === undefined) this.fail('timeout', `no answer within ${this.opts.timeoutMs} ms`);
+    else
+      this.fail(
+        'timeout',
+        `exited, but its output stayed open for ${this.opts.timeoutMs} ms (held by a process outside its group)`,
+      );
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exited = { code, signal };
+    // Whatever is left of the group is a leftover of a finished command (or of a killed one).
+    killGroup(this.child.pid, 'SIGKILL');
+    if (this.failure !== undefined) this.finish();
+  }
+
+  /** Records the first failure and kills the group: SIGTERM, then SIGKILL after a short grace. */
+  private fail(kind: CommandError['kind'], detail: string): void {
+    if (this.done || this.failure !== undefined) return;
+    this.failure = new CommandError(this.label, kind, detail);
+    if (this.exited !== undefined || !killGroup(this.child.pid, 'SIGTERM')) {
+      killGroup(this.child.pid, 'SIGKILL');
+      this.finish();
+      return;
+    }
+    this.timers.push(
+      setTimeout(() => {
+        killGroup(this.child.pid, 'SIGKILL');
+        this.finish();
+      }, KILL_GRACE_MS),
+    );
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    if (this.failure !== undefined) {
+      // Do not wait for pipes a process outside the group may hold forever.
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+      this.child.stdin?.destroy();
+      this.settle.reject(this.failure);
+      return;
+    }
+    const stdout = Buffer.concat(this.out).toString('utf8');
+    const stderr = Buffer.concat(this.err).toString('utf8');
+    const { code, signal } = this.exited ?? { code: this.child.exitCode, signal: this.child.signalCode };
+    if (code !== 0) {
+      const why = stderr.trim().split('\n')[0] || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      this.settle.reject(new CommandError(this.label, 'exit', `exit ${code ?? signal}: ${why}`));
+      return;
+    }
+    this.settle.resolve({ stdout, stderr, code, signal });
+  }
 }

@@ -77,9 +77,11 @@ export class PollWorker {
 
   /** Runs a command in the worker thread (a {@link CommandRunner}); errors keep CommandError's kind. */
   readonly run: CommandRunner = async (file, args, opts) => {
-    // runCommand times out by itself, then waits for the pipes to close (a grandchild may hold
-    // them): this bound only catches a wedged worker.
-    const r = await this.call({ op: 'run', file, args: [...args], opts }, 2 * opts.timeoutMs + 5000);
+    // runCommand times out by itself and kills the command's whole process group (a grandchild
+    // holding the pipes included): this bound only catches a wedged worker.
+    // An AbortSignal cannot cross to the worker: a command run there ends by its timeout.
+    const plain: RunOptions = { ...opts, signal: undefined };
+    const r = await this.call({ op: 'run', file, args: [...args], opts: plain }, opts.timeoutMs + 5000);
     if (r.op !== 'run') throw new Error(`poll worker answered ${r.op} to run`);
     return r.result;
   };
@@ -96,7 +98,7 @@ export class PollWorker {
    * text) never cross to the main thread. The result comes packed (see transfer.ts).
    */
   async poll(exec: WorkerExec, plan: PollPlan): Promise<PackedPollResult> {
-    const r = await this.call({ op: 'poll', exec, plan }, 2 * exec.timeoutMs + 5000 + this.opts.timeoutMs);
+    const r = await this.call({ op: 'poll', exec, plan }, exec.timeoutMs + 5000 + this.opts.timeoutMs);
     if (r.op !== 'parse') throw new Error(`poll worker answered ${r.op} to poll`);
     return r.packed;
   }
