@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { availabilityFamilies, computeAvailability, nodeState, type PartitionAvailability } from './availability.js';
+import { availabilityFamilies } from './availability-families.js';
+import { computeAvailability, nodeState, type PartitionAvailability } from './availability.js';
 import type { JobInfo, NodeInfo, PartitionInfo, PreemptConfig } from './slurm/types.js';
 import { buildPollResult } from './slurm/snapshot.js';
 import { slurmFixture } from './slurm/parse/fixtures.js';

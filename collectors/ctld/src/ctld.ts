@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readSecret, runEvery, type CtldConfig } from '@slurmscope/common';
 import { InfluxSink } from '@slurmscope/influxdb';
-import { scalarFamily, type Logger, type MetricFamily, type Snapshot } from '@slurmscope/model';
+import type { FamilyDesc, Logger, MetricFamily, Snapshot } from '@slurmscope/model';
 import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
 import { createApiServer, loadTls } from './api/server.js';
 import type { ReportServicePort } from './api/report-port.js';
@@ -9,7 +9,8 @@ import { buildCycleView } from './api/cycle-view.js';
 import type { CycleView } from './api/view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { loadAuthSettings } from './auth/load.js';
-import { availabilityFamilies } from './availability.js';
+import { availabilityFamilies } from './availability-families.js';
+import { CTLD_FAMILIES } from './metrics.js';
 import { NodeReportStore } from './node-reports.js';
 import { createReportService } from './reports/index.js';
 import { SlurmPoller, pollerFamilies, type CommandRunner, type PollState } from './slurm/index.js';
@@ -227,15 +228,11 @@ export async function runCtld(opts: CtldOptions, signal: AbortSignal): Promise<v
 }
 
 function selfFamilies(stats: { cycles: number; cycleSeconds: number; reportErrors: number }): MetricFamily[] {
+  const one = (desc: FamilyDesc, value: number): MetricFamily => ({ ...desc, samples: [{ labels: {}, value }] });
   return [
-    scalarFamily('slurmscope_ctld_cycles_total', 'ctld cycles run (one Slurm poll each).', 'counter', stats.cycles),
-    scalarFamily('slurmscope_ctld_cycle_seconds', 'Wall time of the last ctld cycle.', 'gauge', stats.cycleSeconds),
-    scalarFamily(
-      'slurmscope_ctld_report_errors_total',
-      'Cycles whose job-report step failed.',
-      'counter',
-      stats.reportErrors,
-    ),
+    one(CTLD_FAMILIES.ctldCycles, stats.cycles),
+    one(CTLD_FAMILIES.ctldCycleSeconds, stats.cycleSeconds),
+    one(CTLD_FAMILIES.ctldReportErrors, stats.reportErrors),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { NodeReport } from '@slurmscope/common';
-import type { MetricFamily } from '@slurmscope/model';
+import type { FamilyDesc, MetricFamily } from '@slurmscope/model';
+import { CTLD_FAMILIES as F } from './metrics.js';
 import { eachSliced, runPaced, runSteps, type PaceOptions, type Steps } from './slices.js';
 import type { JobInfo } from './slurm/types.js';
 
@@ -140,27 +141,16 @@ function efficiency(nodes: readonly WebjobNode[]): number {
 
 /** The per-job Prometheus families of webjobs; a job without a figure has no sample (absent, not 0). */
 export function webjobsFamilies(jobs: readonly Webjob[]): MetricFamily[] {
-  const fam = (name: string, help: string, get: (w: Webjob) => number | undefined): MetricFamily => ({
-    name,
-    help,
-    type: 'gauge',
-    labelNames: ['jobid'],
+  const fam = (desc: FamilyDesc, get: (w: Webjob) => number | undefined): MetricFamily => ({
+    ...desc,
     samples: jobs.flatMap((w) => {
       const v = get(w);
       return v === undefined ? [] : [{ labels: { jobid: w.jobid }, value: v }];
     }),
   });
   return [
-    fam(
-      'slurmscope_job_load_imbalance_ratio',
-      '(max - min) / max of per-node CPU utilization of a running job.',
-      (w) => w.loadImbalance,
-    ),
-    fam(
-      'slurmscope_job_cpu_efficiency_ratio',
-      "CPU time used / CPU time allocated over the job's measured nodes.",
-      (w) => w.cpuEfficiency,
-    ),
-    fam('slurmscope_job_gpu_efficiency_ratio', "Mean utilization of the job's GPUs.", (w) => w.gpuEfficiency),
+    fam(F.jobLoadImbalance, (w) => w.loadImbalance),
+    fam(F.jobCpuEfficiency, (w) => w.cpuEfficiency),
+    fam(F.jobGpuEfficiency, (w) => w.gpuEfficiency),
   ];
 }

@@ -1,5 +1,6 @@
 import { errorMessage } from '@slurmscope/common';
-import type { Logger, MetricFamily } from '@slurmscope/model';
+import type { FamilyDesc, Logger, MetricFamily } from '@slurmscope/model';
+import { CTLD_FAMILIES as F } from '../metrics.js';
 import {
   parseVersionText,
   runSlurm,
@@ -153,35 +154,19 @@ export class SlurmPoller {
 export function pollerFamilies(p: SlurmPoller, nowMs = Date.now()): MetricFamily[] {
   const age = p.ageSeconds(nowMs);
   const snap = p.current.result?.snapshot;
-  const g = (name: string, help: string, value: number | undefined): MetricFamily => ({
-    name,
-    help,
-    type: 'gauge',
-    labelNames: [],
+  const g = (desc: FamilyDesc, value: number | undefined): MetricFamily => ({
+    ...desc,
     samples: value === undefined ? [] : [{ labels: {}, value }],
   });
   return [
-    g('slurmscope_slurm_snapshot_age_seconds', 'Age of the Slurm snapshot being served.', age),
-    g(
-      'slurmscope_slurm_snapshot_stale',
-      '1 when the last Slurm poll failed and an older snapshot is served.',
-      p.current.stale ? 1 : 0,
-    ),
+    g(F.slurmSnapshotAge, age),
+    g(F.slurmSnapshotStale, p.current.stale ? 1 : 0),
+    g(F.slurmPollErrors, p.errors),
     {
-      name: 'slurmscope_slurm_poll_errors_total',
-      help: 'Slurm polls that failed.',
-      type: 'counter',
-      labelNames: [],
-      samples: [{ labels: {}, value: p.errors }],
-    },
-    {
-      name: 'slurmscope_slurm_commands_total',
-      help: 'Slurm commands run by ctld, by poll step.',
-      type: 'counter',
-      labelNames: ['command'],
+      ...F.slurmCommands,
       samples: Object.entries(p.callCounts).map(([command, value]) => ({ labels: { command }, value })),
     },
-    g('slurmscope_slurm_jobs_running', 'Running and completing jobs in the snapshot.', snap?.jobs.length),
-    g('slurmscope_slurm_jobs_pending', 'Pending jobs as slurmctld last counted them (sdiag).', snap?.sdiag.jobsPending),
+    g(F.slurmJobsRunning, snap?.jobs.length),
+    g(F.slurmJobsPending, snap?.sdiag.jobsPending),
   ];
 }
