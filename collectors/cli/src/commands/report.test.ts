@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { LocalArchive, type JobReport } from '@slurmscope/ctld';
 import { RecordingLogger } from '@slurmscope/model';
 
@@ -18,7 +19,12 @@ const fixture = (id: string): JobReport =>
 
 async function archive(): Promise<{ config: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cli-report-'));
-  const a = await LocalArchive.open({ dir, cluster: 'testcluster', log: new RecordingLogger(), chownToUser: false });
+  const a = await LocalArchive.open({
+    dir,
+    cluster: 'testcluster',
+    log: new RecordingLogger(),
+    grantRead: () => Promise.resolve(),
+  });
   await a.put(fixture('1236'));
   await a.put(fixture('1240'));
   await a.close();
@@ -117,4 +123,19 @@ test('report: a job not readable here is asked of ctld with the Slurm JWT', asyn
   } finally {
     server.close();
   }
+});
+
+test('report: a report file that inflates beyond the bound is refused, naming it; a 5,000-digit id is a usage error', async () => {
+  const { config, dir } = await archive();
+  const bomb = join(dir, 'testcluster', '999.json.gz');
+  writeFileSync(bomb, gzipSync(Buffer.alloc(40 * 1024 * 1024), { level: 9 })); // 40 KB → 40 MiB
+  const r = cli(['999', '--config', config]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(
+    r.stderr,
+    `slurmscope report: ${bomb}: report larger than ${16 * 1024 * 1024} bytes once inflated; refused\n`,
+  );
+  const long = cli(['9'.repeat(5000), '--config', config]);
+  assert.equal(long.status, 2);
+  assert.match(long.stderr, /is not a job id/);
 });

@@ -32,14 +32,14 @@ export function registerReport(program: Command): void {
       runAction('report', async () => {
         // Loaded here, not at start-up: the agent's process, which shares this CLI, never needs it.
         const ctld = await import('@slurmscope/ctld');
-        const { formatComparison, formatReportText, JOB_ID } = ctld;
+        const { formatComparison, formatReportText, isJobId } = ctld;
         const { config } = setup('ctld', 'report', flags.config);
         const want = flags.compare ? 2 : 1;
         if (jobids.length !== want) {
           throw new UsageError(flags.compare ? '--compare needs exactly two job ids' : 'give exactly one job id');
         }
         for (const id of jobids) {
-          if (!JOB_ID.test(id)) throw new UsageError(`"${id}" is not a job id (1234, 1234_5 or 1234+1)`);
+          if (!isJobId(id)) throw new UsageError(`"${id.slice(0, 40)}" is not a job id (1234, 1234_5 or 1234+1)`);
         }
         const reports: JobReport[] = [];
         for (const id of jobids) reports.push(await loadReport(ctld, config, id, process.env));
@@ -76,7 +76,7 @@ async function loadReport(
   id: string,
   env: NodeJS.ProcessEnv,
 ): Promise<JobReport> {
-  const { readReportFile, reportPath } = ctld;
+  const { readReportFile, reportPath, ReportTooLargeError } = ctld;
   const cluster = clusterName(config);
   const path = reportPath(config.reports.dir, cluster, id);
   if (path === undefined) throw new UsageError(`"${id}" is not a job id`);
@@ -85,6 +85,7 @@ async function loadReport(
     return await readReportFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof ReportTooLargeError) throw err; // its message names the file
     if (!isNotFound(err) && code !== 'EACCES' && code !== 'EPERM') throw new Error(`${path}: ${errorMessage(err)}`);
     localError =
       code === 'EACCES' || code === 'EPERM'
@@ -93,11 +94,11 @@ async function loadReport(
   }
   const url = env.SLURMSCOPE_CTLD_URL;
   if (url === undefined || url === '') throw new Error(localError);
-  return fetchReport(url, id, config.slurm.timeout);
+  return fetchReport(url, id, config.slurm.timeout, ctld.MAX_REPORT_BYTES);
 }
 
 /** Asks ctld (`GET /api/v1/reports/:id`) with the user's Slurm JWT from `scontrol token`. */
-async function fetchReport(base: string, id: string, timeoutMs: number): Promise<JobReport> {
+async function fetchReport(base: string, id: string, timeoutMs: number, maxBytes: number): Promise<JobReport> {
   const out = await runCommand('scontrol', ['token'], { timeoutMs, maxBytes: 64 * 1024 });
   const jwt = /SLURM_JWT=(\S+)/.exec(out.stdout)?.[1];
   if (jwt === undefined) throw new Error('scontrol token printed no SLURM_JWT');
@@ -107,6 +108,22 @@ async function fetchReport(base: string, id: string, timeoutMs: number): Promise
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (res.status === 404) throw new Error(`no report for job ${id} (asked ${base})`);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-  return (await res.json()) as JobReport;
+  const body = await readBounded(res, maxBytes, url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
+  return JSON.parse(body) as JobReport;
+}
+
+/** The (inflated) body of an answer, at most `maxBytes`: a larger one is an error naming the URL. */
+async function readBounded(res: Response, maxBytes: number, url: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body ?? []) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      await res.body?.cancel();
+      throw new Error(`${url}: answer larger than ${maxBytes} bytes; refused`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

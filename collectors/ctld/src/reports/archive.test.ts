@@ -5,16 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RecordingLogger } from '@slurmscope/model';
-import { LocalArchive } from './archive.js';
+import { LocalArchive, type LocalArchiveOptions } from './archive.js';
 import { parseIndex } from './index-file.js';
 import { sampleReport } from './testkit.js';
 
 const T = Date.parse('2026-03-01T12:00:00Z');
 
-async function fresh(): Promise<{ dir: string; log: RecordingLogger; open: () => Promise<LocalArchive> }> {
+interface Fresh {
+  dir: string;
+  log: RecordingLogger;
+  /** The (path, uid) of every read access granted. */
+  grants: [string, number][];
+  open: (over?: Partial<LocalArchiveOptions>) => Promise<LocalArchive>;
+}
+
+async function fresh(): Promise<Fresh> {
   const dir = mkdtempSync(join(tmpdir(), 'archive-'));
   const log = new RecordingLogger();
-  return { dir, log, open: () => LocalArchive.open({ dir, cluster: 'testcluster', log, chownToUser: false }) };
+  const grants: [string, number][] = [];
+  const grantRead = (path: string, uid: number): Promise<void> => (grants.push([path, uid]), Promise.resolve());
+  return {
+    dir,
+    log,
+    grants,
+    open: (over) => LocalArchive.open({ dir, cluster: 'testcluster', log, grantRead, ...over }),
+  };
 }
 
 test('put: gzipped JSON at <dir>/<cluster>/<jobid>.json.gz, mode 0640, no temporary file left', async () => {
@@ -99,20 +114,6 @@ test('index: rebuilt from the reports when missing, corrupt, or short of a repor
   assert.equal(statSync(index).mode & 0o777, 0o640);
   assert.equal(log.records.filter((x) => /rebuilding the report index/.test(x.msg)).length, 3);
 });
-
-test(
-  'ownership: the job user and the admin group, when allowed to chown',
-  { skip: process.getuid?.() !== 0 && 'needs root' },
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'archive-'));
-    const a = await LocalArchive.open({ dir, cluster: 'c', log: new RecordingLogger(), gid: 4242, chownToUser: true });
-    await a.put(sampleReport({ jobid: '7', user: 'alice', endMs: T })); // uid 1000
-    const st = statSync(join(dir, 'c', '7.json.gz'));
-    assert.equal(st.uid, 1000);
-    assert.equal(st.gid, 4242);
-    assert.equal(st.mode & 0o777, 0o640);
-  },
-);
 
 test('parseIndex: good, empty and malformed lines', () => {
   const line = JSON.stringify({

@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { chmod, chown, link, mkdir, open, readFile, readdir, rename, symlink, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { errorMessage, isNotFound } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
-import { formatIndexLine, indexEntry, JOB_ID, parseIndex, selectEntries } from './index-file.js';
-import type { JobReport, ReportArchive, ReportIndexEntry } from './types.js';
+import { entryFromHead, formatIndexLine, indexEntry, isJobId, parseIndex, selectEntries } from './index-file.js';
+import { ReportGuard, REPORT_FILE_MODE, type GrantRead } from './permissions.js';
+import { MAX_REPORT_BYTES, readReportFile, readReportHead, ReportTooLargeError } from './report-file.js';
+import type { ArchiveCounts, JobReport, ReportArchive, ReportIndexEntry } from './types.js';
 
 const gzipP = promisify(gzip);
-const gunzipP = promisify(gunzip);
 
 /** Options of {@link LocalArchive}. */
 export interface LocalArchiveOptions {
@@ -18,10 +19,12 @@ export interface LocalArchiveOptions {
   readonly dir: string;
   readonly cluster: string;
   readonly log: Logger;
-  /** Group of every report file (admins); default the process's group. */
+  /** Group of every report file (`reports.adminGroup`); default ctld's group. */
   readonly gid?: number;
-  /** Hand each file to the job's uid (default: when running as root). */
-  readonly chownToUser?: boolean;
+  /** How a job's user is given read access to their report (default: a POSIX ACL by `setfacl`). */
+  readonly grantRead?: GrantRead;
+  /** Most bytes a report may inflate to when read (default {@link MAX_REPORT_BYTES}). */
+  readonly maxReportBytes?: number;
   readonly now?: () => number;
 }
 
@@ -29,35 +32,37 @@ const REPORT_FILE = /^(\d+)\.json\.gz$/;
 
 /** The path of a job's report, by raw id or by alias (`1234_5`, `1234+1`); undefined for a malformed id. */
 export function reportPath(dir: string, cluster: string, id: string): string | undefined {
-  if (!JOB_ID.test(id)) return undefined;
+  if (!isJobId(id)) return undefined;
   return /^\d+$/.test(id) ? join(dir, cluster, `${id}.json.gz`) : join(dir, cluster, 'aliases', `${id}.json.gz`);
 }
 
-/** Reads and decompresses one report file (errors, EACCES and ENOENT included, go to the caller). */
-export async function readReportFile(path: string): Promise<JobReport> {
-  const text = (await gunzipP(await readFile(path))).toString('utf8');
-  return JSON.parse(text) as JobReport;
-}
-
 /**
- * The archive on a local (or shared) filesystem. Each report is gzipped JSON, mode 0640, owned
- * by the job's user (when ctld runs as root) and the admin group: readable by its owner and
- * admins only. A report is written once: to a temporary file, fsync'd, then hard-linked to its
- * name (link refuses an existing name, so a second write cannot replace the first), and the
- * directory fsync'd. The index (`index.jsonl`, append-only, fsync'd) lists reports by user and
- * time; it is rebuilt from the reports when missing, corrupt, or short of reports.
+ * The archive on a local (or shared) filesystem. Each report is gzipped JSON, owned by ctld and
+ * the admin group, mode 0640, readable by the job's user through an ACL (see {@link ReportGuard}).
+ * A report is written once: to a temporary file, fsync'd, protected, then hard-linked to its name
+ * (link refuses an existing name, so a second write cannot replace the first), and the directory
+ * fsync'd. Every read inflates a bounded number of bytes. The index (`index.jsonl`, append-only,
+ * fsync'd) lists reports by user and time; at start-up it is completed from the reports it lacks
+ * (rebuilt when corrupt), reading only each report's first 64 KiB.
  */
 export class LocalArchive implements ReportArchive {
   private readonly byId = new Map<string, ReportIndexEntry>();
   private readonly alias = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly clusterDir: string;
+  private readonly guard: ReportGuard;
+  private unreadable = 0;
 
   private constructor(private readonly opts: LocalArchiveOptions) {
     this.clusterDir = join(opts.dir, opts.cluster);
+    this.guard = new ReportGuard({
+      log: opts.log,
+      ...(opts.gid === undefined ? {} : { gid: opts.gid }),
+      ...(opts.grantRead === undefined ? {} : { grantRead: opts.grantRead }),
+    });
   }
 
-  /** Opens (and creates) the archive directory and loads or rebuilds its index. */
+  /** Opens (and creates) the archive directory, checks its files and loads or completes its index. */
   static async open(opts: LocalArchiveOptions): Promise<LocalArchive> {
     const a = new LocalArchive(opts);
     await a.init();
@@ -68,13 +73,18 @@ export class LocalArchive implements ReportArchive {
     return join(this.clusterDir, 'index.jsonl');
   }
 
+  private get nowMs(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
   private async init(): Promise<void> {
     for (const d of [this.opts.dir, this.clusterDir, join(this.clusterDir, 'aliases')]) {
-      // 0711: users reach their own report by name but cannot list everyone's jobs.
-      const made = await mkdir(d, { recursive: true, mode: 0o711 });
-      if (made !== undefined) await chmod(d, 0o711);
+      await this.guard.directory(d);
     }
-    const names = (await readdir(this.clusterDir)).filter((n) => REPORT_FILE.test(n));
+    const names: string[] = [];
+    for (const n of await readdir(this.clusterDir)) {
+      if (REPORT_FILE.test(n) && (await this.guard.adopt(join(this.clusterDir, n)))) names.push(n);
+    }
     let text = '';
     try {
       text = await readFile(this.indexPath, 'utf8');
@@ -82,14 +92,47 @@ export class LocalArchive implements ReportArchive {
       if (!isNotFound(err)) throw err;
     }
     const { entries, corrupt } = parseIndex(text);
-    for (const e of entries) this.remember(e);
-    if (corrupt || this.byId.size !== names.length) {
-      this.opts.log.warn(
-        { index: this.indexPath, corrupt, entries: this.byId.size, reports: names.length },
-        'rebuilding the report index from the reports',
-      );
-      await this.rebuild(names);
+    if (!corrupt) for (const e of entries) this.byId.set(e.jobid, e);
+    await this.reindex(names, corrupt);
+  }
+
+  /** Drops index entries without a report, indexes reports without an entry, rewrites the index if either. */
+  private async reindex(names: readonly string[], corrupt: boolean): Promise<void> {
+    const ids = new Map(names.map((n) => [REPORT_FILE.exec(n)?.[1] ?? n, n]));
+    const stale = [...this.byId.keys()].filter((id) => !ids.has(id));
+    const missing = [...ids].filter(([id]) => !this.byId.has(id));
+    if (!corrupt && stale.length === 0 && missing.length === 0) return this.aliasAll();
+    this.opts.log.warn(
+      { index: this.indexPath, corrupt, entries: this.byId.size, reports: names.length, missing: missing.length },
+      'rebuilding the report index from the reports',
+    );
+    for (const id of stale) this.byId.delete(id);
+    const now = this.nowMs;
+    for (const [id, n] of missing) {
+      const e = await this.headEntry(id, join(this.clusterDir, n), now);
+      if (e !== undefined) this.byId.set(id, e);
     }
+    this.aliasAll();
+    await this.writeIndex();
+  }
+
+  /** The index entry of one report from its first 64 KiB; undefined (logged, counted) when it has none. */
+  private async headEntry(jobid: string, path: string, now: number): Promise<ReportIndexEntry | undefined> {
+    let why = 'no report fields in its first bytes';
+    try {
+      const e = entryFromHead(await readReportHead(path), jobid, now);
+      if (e !== undefined) return e;
+    } catch (err) {
+      why = errorMessage(err);
+    }
+    this.unreadable++;
+    this.opts.log.error({ file: path, why }, 'unreadable report left out of the index');
+    return undefined;
+  }
+
+  private aliasAll(): void {
+    this.alias.clear();
+    for (const e of this.byId.values()) if (e.display_id !== e.jobid) this.alias.set(e.display_id, e.jobid);
   }
 
   private remember(e: ReportIndexEntry): void {
@@ -97,27 +140,14 @@ export class LocalArchive implements ReportArchive {
     if (e.display_id !== e.jobid) this.alias.set(e.display_id, e.jobid);
   }
 
-  private async rebuild(names: readonly string[]): Promise<void> {
-    this.byId.clear();
-    this.alias.clear();
-    const now = this.opts.now?.() ?? Date.now();
-    for (const n of names) {
-      try {
-        const r = await readReportFile(join(this.clusterDir, n));
-        this.remember(indexEntry(r, now));
-      } catch (err) {
-        this.opts.log.error({ file: n, err: errorMessage(err) }, 'unreadable report left out of the index');
-      }
-    }
+  private async writeIndex(): Promise<void> {
     const tmp = `${this.indexPath}.tmp-${process.pid}`;
-    const fh = await open(tmp, 'w', 0o640);
-    try {
-      await fh.writeFile([...this.byId.values()].map(formatIndexLine).join(''));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await this.setGroup(tmp, undefined);
+    await writeSynced(
+      tmp,
+      [...this.byId.values()].map(formatIndexLine).join(''),
+      fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC,
+    );
+    await this.guard.protect(tmp, undefined);
     await rename(tmp, this.indexPath);
     await this.syncDir();
   }
@@ -135,16 +165,9 @@ export class LocalArchive implements ReportArchive {
     if (this.byId.has(report.jobid)) return this.refused(report.jobid);
     const data = await gzipP(Buffer.from(JSON.stringify(report)));
     const tmp = join(this.clusterDir, `.${report.jobid}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o640);
+    await writeSynced(tmp, data, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL);
     try {
-      await fh.writeFile(data);
-      await fh.chmod(0o640); // whatever the umask
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await this.setGroup(tmp, report.uid ?? undefined);
+      await this.guard.protect(tmp, report.uid ?? undefined);
       await link(tmp, final);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return this.refused(report.jobid);
@@ -152,11 +175,11 @@ export class LocalArchive implements ReportArchive {
     } finally {
       await unlink(tmp);
     }
-    if (report.display_id !== report.jobid && JOB_ID.test(report.display_id)) {
+    if (report.display_id !== report.jobid && isJobId(report.display_id)) {
       await this.writeAlias(report.display_id, report.jobid);
     }
     await this.syncDir();
-    const entry = indexEntry(report, this.opts.now?.() ?? Date.now());
+    const entry = indexEntry(report, this.nowMs);
     await this.appendIndex(entry);
     this.remember(entry);
     return 'written';
@@ -176,15 +199,8 @@ export class LocalArchive implements ReportArchive {
     }
   }
 
-  private async setGroup(path: string, uid: number | undefined): Promise<void> {
-    const root = process.getuid?.() === 0;
-    const toUser = (this.opts.chownToUser ?? root) && uid !== undefined;
-    if (!toUser && this.opts.gid === undefined) return;
-    await chown(path, toUser ? uid : -1, this.opts.gid ?? -1);
-  }
-
   private async appendIndex(e: ReportIndexEntry): Promise<void> {
-    const fh = await open(this.indexPath, 'a', 0o640);
+    const fh = await open(this.indexPath, 'a', REPORT_FILE_MODE);
     try {
       await fh.appendFile(formatIndexLine(e));
       await fh.sync();
@@ -202,15 +218,17 @@ export class LocalArchive implements ReportArchive {
     }
   }
 
-  /** A report by raw id or alias; undefined when there is none. */
+  /** A report by raw id or alias; undefined when there is none; a report over the bound is an error naming it. */
   async get(id: string): Promise<JobReport | undefined> {
     const raw = this.alias.get(id) ?? id;
     const path = reportPath(this.opts.dir, this.opts.cluster, raw);
     if (path === undefined) return undefined;
     try {
-      return await readReportFile(path);
+      return await readReportFile(path, this.opts.maxReportBytes ?? MAX_REPORT_BYTES);
     } catch (err) {
       if (isNotFound(err)) return undefined;
+      if (err instanceof ReportTooLargeError)
+        this.opts.log.error({ file: path, limitBytes: err.limitBytes }, err.message);
       throw err;
     }
   }
@@ -225,8 +243,24 @@ export class LocalArchive implements ReportArchive {
     return this.byId.has(jobid);
   }
 
+  /** What start-up and writes found: unreadable reports, ACL failures, files taken back or refused. */
+  counts(): ArchiveCounts {
+    return { ...this.guard.counts, unreadable: this.unreadable };
+  }
+
   /** Waits for writes in flight. */
   async close(): Promise<void> {
     await this.queue;
+  }
+}
+
+/** Writes `data` to a new file (mode 0640 before the umask), fsync'd. */
+async function writeSynced(path: string, data: Buffer | string, flags: number): Promise<void> {
+  const fh = await open(path, flags, REPORT_FILE_MODE);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

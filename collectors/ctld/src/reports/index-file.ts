@@ -1,7 +1,15 @@
 import type { JobReport, ReportIndexEntry } from './types.js';
 
-/** A job id as users and the archive name it: raw `1234`, array `1234_5`, het `1234+1`. */
-export const JOB_ID = /^\d+(?:[_+]\d+)?$/;
+/**
+ * A job id as users and the archive name it: raw `1234`, array `1234_5`, het `1234+1`. Slurm's
+ * ids are 32-bit, so each number has at most 10 digits (a 5,000-digit id is no file name).
+ */
+export const JOB_ID = /^\d{1,10}(?:[_+]\d{1,10})?$/;
+
+/** True for a job id Slurm could have issued: {@link JOB_ID}, each number below 2^32. */
+export function isJobId(id: string): boolean {
+  return JOB_ID.test(id) && id.split(/[_+]/).every((n) => Number(n) <= 0xffffffff);
+}
 
 /** The index entry of a report. */
 export function indexEntry(r: JobReport, writtenAtMs: number): ReportIndexEntry {
@@ -45,6 +53,38 @@ function parseEntry(line: string): ReportIndexEntry | undefined {
   } catch {
     return undefined; // reported by the caller as a corrupt index, which is then rebuilt
   }
+  return entryOf(o);
+}
+
+/**
+ * The index entry of a report from the head of its file (see `readReportHead`): the whole
+ * report when it fitted, else the fields before `"nodes"` (ctld writes ids, user, state and
+ * times first). Undefined when the head holds no valid entry for `jobid` (the file's name).
+ */
+export function entryFromHead(
+  head: { text: string; complete: boolean },
+  jobid: string,
+  writtenAtMs: number,
+): ReportIndexEntry | undefined {
+  let text = head.text;
+  if (!head.complete) {
+    // Inside a JSON string every quote is escaped, so `,"nodes":` can only be the key.
+    const cut = text.indexOf(',"nodes":');
+    if (cut < 0) return undefined;
+    text = `${text.slice(0, cut)}}`;
+  }
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return undefined; // the caller logs and counts the file as unreadable
+  }
+  if (typeof o !== 'object' || o === null) return undefined;
+  const e = entryOf({ ...(o as Record<string, unknown>), written_at: new Date(writtenAtMs).toISOString() });
+  return e?.jobid === jobid ? e : undefined;
+}
+
+function entryOf(o: unknown): ReportIndexEntry | undefined {
   if (typeof o !== 'object' || o === null) return undefined;
   const r = o as Record<string, unknown>;
   const str = (k: string): string | undefined => (typeof r[k] === 'string' ? (r[k] as string) : undefined);

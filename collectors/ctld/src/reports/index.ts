@@ -7,6 +7,8 @@ export * from './sacct-fetch.js';
 export * from './builder.js';
 export * from './index-file.js';
 export * from './archive.js';
+export * from './report-file.js';
+export * from './permissions.js';
 export * from './families.js';
 export * from './format.js';
 export * from './service.js';

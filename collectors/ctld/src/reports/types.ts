@@ -116,6 +116,18 @@ export interface ReportIndexEntry {
   readonly written_at: string;
 }
 
+/** What an archive met besides reports: counted, exposed as metrics. */
+export interface ArchiveCounts {
+  /** Reports left out of the index at start-up: unreadable, or no report fields in their first 64 KiB. */
+  readonly unreadable: number;
+  /** Read ACLs that could not be set for a job's user. */
+  readonly aclErrors: number;
+  /** Reports of the old layout (owned by their user) taken back at start-up. */
+  readonly adopted: number;
+  /** Files refused at start-up (not a plain file, or a foreign owner ctld cannot take back). */
+  readonly refused: number;
+}
+
 /** Where reports are kept: the local filesystem by default; another store implements the same port. */
 export interface ReportArchive {
   /** Stores a report once: 'exists' (and nothing written) when the job already has one. */
@@ -124,5 +136,7 @@ export interface ReportArchive {
   get(id: string): Promise<JobReport | undefined>;
   /** Newest first (by end time), optionally one user's. */
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
+  /** What the store met besides reports (optional: a store without such checks has none). */
+  counts?(): ArchiveCounts;
   close(): Promise<void>;
 }

@@ -1,0 +1,159 @@
+// The archive against its own users: who owns a report, who may read or replace it, and what a
+// report file that inflates without end (a gzip bomb) or an id of 5,000 digits does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { RecordingLogger } from '@slurmscope/model';
+import { LocalArchive, reportPath } from './archive.js';
+import { isJobId } from './index-file.js';
+import { readReportHead, ReportTooLargeError } from './report-file.js';
+import { sampleReport } from './testkit.js';
+
+const T = Date.parse('2026-03-01T12:00:00Z');
+const root = process.getuid?.() === 0;
+const setfacl = spawnSync('setfacl', ['--version']).status === 0;
+
+/** The `file` field of a log record. */
+const fileOf = (r: { fields: object }): string => String((r.fields as { file?: unknown }).file);
+
+/** Runs `code` in a node child as `uid`; returns what it printed as JSON. */
+function asUser(uid: number, code: string): Record<string, string> {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { uid, gid: uid, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string>;
+}
+
+test(
+  "permissions: ctld owns each report (admin group, 0640); its user reads it by ACL but can't rewrite or replace it",
+  { skip: (!root || !setfacl) && 'needs root and setfacl (Debian package acl)' },
+  async () => {
+    const top = mkdtempSync(join(tmpdir(), 'archive-'));
+    chmodSync(top, 0o711); // as /var/lib/slurmscope: users pass through
+    const dir = join(top, 'reports');
+    const a = await LocalArchive.open({ dir, cluster: 'c', log: new RecordingLogger(), gid: 4242 });
+    await a.put(sampleReport({ jobid: '7', user: 'alice', endMs: T })); // uid 1000
+    const file = join(dir, 'c', '7.json.gz');
+    const st = statSync(file);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [0, 4242, 0o640]);
+    assert.match(spawnSync('getfacl', ['-n', file], { encoding: 'utf8' }).stdout, /^user:1000:r--$/m);
+    for (const d of [dir, join(dir, 'c'), join(dir, 'c', 'aliases')]) {
+      assert.deepEqual([statSync(d).uid, statSync(d).mode & 0o777], [0, 0o711], d);
+    }
+    const tried = asUser(
+      1000,
+      `import * as fs from 'node:fs';
+       const f = ${JSON.stringify(file)};
+       const t = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
+       console.log(JSON.stringify({
+         read: t(() => fs.readFileSync(f)),
+         write: t(() => fs.writeFileSync(f, 'x', { flag: 'r+' })),
+         chmod: t(() => fs.chmodSync(f, 0o666)),
+         unlink: t(() => fs.unlinkSync(f)),
+         create: t(() => fs.writeFileSync(f + '.new', 'x')),
+         list: t(() => fs.readdirSync(${JSON.stringify(join(dir, 'c'))})),
+       }));`,
+    );
+    assert.deepEqual(tried, {
+      read: 'ok',
+      write: 'EACCES',
+      chmod: 'EPERM',
+      unlink: 'EACCES',
+      create: 'EACCES',
+      list: 'EACCES',
+    });
+    await a.close();
+  },
+);
+
+test(
+  'old layout: a report owned by its user is taken back at start-up; a link in the archive is refused',
+  { skip: !root && 'needs root (chown)' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+    const log = new RecordingLogger();
+    const grants: [string, number][] = [];
+    const grantRead = (p: string, uid: number): Promise<void> => (grants.push([p, uid]), Promise.resolve());
+    const open = () => LocalArchive.open({ dir, cluster: 'c', log, gid: 4242, grantRead });
+    await (await open()).put(sampleReport({ jobid: '7', user: 'alice', endMs: T }));
+    const file = join(dir, 'c', '7.json.gz');
+    chownSync(file, 1000, 1000); // as the old layout left it, and its user made it writable by all
+    chmodSync(file, 0o666);
+    symlinkSync('/etc/shadow', join(dir, 'c', '9.json.gz'));
+    grants.length = 0;
+    const b = await open();
+    const st = statSync(file);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [0, 4242, 0o640]);
+    assert.deepEqual(grants, [[file, 1000]], 'its former owner keeps read access');
+    assert.deepEqual(b.counts(), { adopted: 1, refused: 1, aclErrors: 0, unreadable: 0 });
+    assert.ok(log.records.some((r) => r.level === 'warn' && fileOf(r) === file && /old layout/.test(r.msg)));
+    assert.ok(log.records.some((r) => r.level === 'error' && /9\.json\.gz$/.test(fileOf(r))));
+    assert.deepEqual(
+      (await b.list({})).map((e) => e.jobid),
+      ['7'],
+    );
+  },
+);
+
+test('a gzip bomb in the archive: left out of the index (named, counted); reading it is an error naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+  const log = new RecordingLogger();
+  const open = () => LocalArchive.open({ dir, cluster: 'c', log, grantRead: () => Promise.resolve() });
+  const a = await open();
+  await a.put(sampleReport({ jobid: '1', user: 'alice', endMs: T }));
+  const bomb = join(dir, 'c', '77.json.gz');
+  writeFileSync(bomb, gzipSync(Buffer.alloc(40 * 1024 * 1024), { level: 9 })); // 40 KB → 40 MiB
+  // A genuine report head followed by 20 MiB of script: indexed from its head, refused whole.
+  const fat = sampleReport({ jobid: '78', user: 'bob', endMs: T + 1000, script: 'x'.repeat(20 * 1024 * 1024) });
+  writeFileSync(join(dir, 'c', '78.json.gz'), gzipSync(JSON.stringify(fat)));
+  const head = await readReportHead(bomb);
+  assert.deepEqual([head.complete, head.text.length], [false, 64 * 1024], 'only 64 KiB inflated');
+
+  const b = await open();
+  assert.deepEqual(
+    (await b.list({})).map((e) => e.jobid),
+    ['78', '1'],
+  );
+  assert.equal(b.counts().unreadable, 1);
+  const line = log.records.find((r) => r.msg === 'unreadable report left out of the index');
+  assert.equal(line && fileOf(line), bomb);
+  for (const id of ['77', '78']) {
+    await assert.rejects(
+      b.get(id),
+      (err: unknown) =>
+        err instanceof ReportTooLargeError &&
+        err.path === join(dir, 'c', `${id}.json.gz`) &&
+        err.message.includes(err.path),
+    );
+  }
+  assert.equal((await b.get('1'))?.user, 'alice');
+});
+
+test('job ids: a 5,000-digit or malformed id is no path and no report', async () => {
+  const cases: [string, boolean][] = [
+    ['1', true],
+    ['4294967295', true],
+    ['1234_5', true],
+    ['1234+1', true],
+    ['4294967296', false],
+    ['1'.repeat(5000), false],
+    ['12345678901', false],
+    ['../x', false],
+    ['12abc', false],
+    ['', false],
+    ['1_', false],
+  ];
+  for (const [id, ok] of cases) {
+    assert.equal(isJobId(id), ok, id.slice(0, 20));
+    assert.equal(reportPath('/r', 'c', id) !== undefined, ok, id.slice(0, 20));
+  }
+  const a = await LocalArchive.open({
+    dir: mkdtempSync(join(tmpdir(), 'archive-')),
+    cluster: 'c',
+    log: new RecordingLogger(),
+  });
+  assert.equal(await a.get('9'.repeat(5000)), undefined);
+});

@@ -1,0 +1,131 @@
+import { chmod, chown, lstat, mkdir, stat } from 'node:fs/promises';
+import { errorMessage, runCommand } from '@slurmscope/common';
+import type { Logger } from '@slurmscope/model';
+
+/**
+ * Grants one uid read access to one file without giving it the file: a POSIX ACL entry
+ * `user:<uid>:r--` (`setfacl -m`). Rejects when the filesystem or the tools cannot.
+ */
+export type GrantRead = (path: string, uid: number) => Promise<void>;
+
+/** {@link GrantRead} with `setfacl` (Debian package `acl`), 10 s timeout. */
+export const setfaclGrantRead: GrantRead = async (path, uid) => {
+  await runCommand('setfacl', ['-m', `u:${uid}:r`, '--', path], { timeoutMs: 10_000, maxBytes: 64 * 1024 });
+};
+
+/** Counts of what {@link ReportGuard} did to files, exposed as metrics by the report service. */
+export interface GuardCounts {
+  /** Read ACLs that could not be set (the user then reads the report through ctld's API). */
+  aclErrors: number;
+  /** Reports of the old layout (owned by the job's user) taken back at start-up. */
+  adopted: number;
+  /** Files in the archive that are no report ctld can vouch for (not a plain file, foreign owner). */
+  refused: number;
+}
+
+/** Options of {@link ReportGuard}. */
+export interface ReportGuardOptions {
+  readonly log: Logger;
+  /** `reports.adminGroup`; undefined keeps the group the file was created with (ctld's). */
+  readonly gid?: number;
+  /** ctld's uid; default the process's. */
+  readonly uid?: number;
+  readonly grantRead?: GrantRead;
+}
+
+/** Mode of the archive's directories: users reach a report by name, nobody but ctld lists or writes. */
+export const ARCHIVE_DIR_MODE = 0o711;
+/** Mode of a report file: ctld writes, the admin group reads (and the job's user, by ACL). */
+export const REPORT_FILE_MODE = 0o640;
+
+/**
+ * The archive's permissions. Every report is owned by ctld's uid and `reports.adminGroup`, mode
+ * 0640, in directories only ctld may write (0711): a job's user can neither rewrite nor replace
+ * their report. They read it through a POSIX ACL entry `user:<uid>:r--` on that one file, which
+ * names exactly one uid (a group, even a user's primary group, may hold other users). Where the
+ * filesystem has no POSIX ACLs (NFSv4), the entry fails, is counted and logged, and the user reads
+ * the report through ctld's API (`slurmscope report` does so with SLURMSCOPE_CTLD_URL).
+ */
+export class ReportGuard {
+  readonly counts: GuardCounts = { aclErrors: 0, adopted: 0, refused: 0 };
+  private readonly uid: number;
+  private readonly root: boolean;
+  private aclWarned = false;
+
+  constructor(private readonly opts: ReportGuardOptions) {
+    this.uid = opts.uid ?? process.getuid?.() ?? 0;
+    this.root = (process.getuid?.() ?? -1) === 0;
+  }
+
+  /** Makes (or checks) an archive directory: ctld's, mode 0711; group/other write bits removed. */
+  async directory(path: string): Promise<void> {
+    const made = await mkdir(path, { recursive: true, mode: ARCHIVE_DIR_MODE });
+    if (made !== undefined) await chmod(path, ARCHIVE_DIR_MODE); // whatever the umask
+    const st = await stat(path); // `reports.dir` may be a link to the real place
+    if (!st.isDirectory()) throw new Error(`${path} is not a directory`);
+    if (st.uid !== this.uid) {
+      if (!this.root) throw new Error(`${path} is owned by uid ${st.uid}, not by ctld (uid ${this.uid})`);
+      await chown(path, this.uid, -1);
+      this.opts.log.warn({ dir: path, was: st.uid }, "report directory was not ctld's: taken back");
+    }
+    if ((st.mode & 0o022) !== 0) {
+      await chmod(path, st.mode & 0o755);
+      const mode = (st.mode & 0o777).toString(8);
+      this.opts.log.warn({ dir: path, mode }, 'report directory was writable by others: fixed');
+    }
+  }
+
+  /** Protects a freshly written file (before it gets its name): owner, group, mode, reader ACL. */
+  async protect(path: string, readerUid: number | undefined): Promise<void> {
+    await chmod(path, REPORT_FILE_MODE); // whatever the umask
+    if (this.opts.gid !== undefined) await chown(path, -1, this.opts.gid);
+    if (readerUid !== undefined && readerUid !== this.uid) await this.grant(path, readerUid);
+  }
+
+  /**
+   * Checks a report found in the archive at start-up. A report of the old layout (owned by the
+   * job's user, who could rewrite it) is taken back when ctld runs as root: owner ctld, the admin
+   * group, mode 0640, and the former owner keeps read access by ACL. Its contents were the user's
+   * to change: the warning names it. False when the file cannot be vouched for (not a plain file,
+   * or a foreign owner while ctld is not root): it is then left out of the index.
+   */
+  async adopt(path: string): Promise<boolean> {
+    const st = await lstat(path);
+    if (!st.isFile()) return this.refuse(path, 'not a plain file');
+    if (st.uid !== this.uid) {
+      if (!this.root)
+        return this.refuse(path, `owned by uid ${st.uid}, and ctld (uid ${this.uid}) cannot take it back`);
+      await chown(path, this.uid, this.opts.gid ?? -1);
+      await chmod(path, REPORT_FILE_MODE);
+      await this.grant(path, st.uid);
+      this.counts.adopted++;
+      this.opts.log.warn(
+        { file: path, formerOwner: st.uid },
+        "report was owned by its user (old layout, writable by them): now ctld's, readable by them",
+      );
+      return true;
+    }
+    if ((st.mode & 0o7777) !== REPORT_FILE_MODE) await chmod(path, REPORT_FILE_MODE);
+    if (this.opts.gid !== undefined && st.gid !== this.opts.gid) await chown(path, -1, this.opts.gid);
+    return true;
+  }
+
+  private refuse(path: string, why: string): false {
+    this.counts.refused++;
+    this.opts.log.error({ file: path, why }, 'file in the report archive refused');
+    return false;
+  }
+
+  private async grant(path: string, uid: number): Promise<void> {
+    try {
+      await (this.opts.grantRead ?? setfaclGrantRead)(path, uid);
+    } catch (err) {
+      // The report stays readable by ctld and the admins; its user reads it through the API.
+      this.counts.aclErrors++;
+      const log = { file: path, uid, err: errorMessage(err) };
+      if (this.aclWarned) this.opts.log.debug(log, 'cannot give the job user read access (ACL)');
+      else this.opts.log.warn(log, 'cannot give the job user read access (ACL); they read reports through the API');
+      this.aclWarned = true;
+    }
+  }
+}
