@@ -1,6 +1,8 @@
 import type { NodeReport } from '@slurmscope/common';
 import type { MetricFamily } from '@slurmscope/model';
+import { isJobId } from '../reports/index-file.js';
 import type { SlurmSnapshot } from '../slurm/types.js';
+import { HttpError } from './http.js';
 
 /** What the API needs of a stored report: its id and owner (the rest is served as it is). */
 export interface ReportOwner {
@@ -28,24 +30,12 @@ export interface ReportServicePort {
   close(): Promise<void>;
 }
 
-/** A report service that keeps nothing: what ctld runs while no archive is wired (and in tests). */
-export class NoReportService implements ReportServicePort {
-  observe(): Promise<void> {
-    return Promise.resolve();
-  }
-  get(): Promise<ReportOwner | undefined> {
-    return Promise.resolve(undefined);
-  }
-  list(): Promise<ReportOwner[]> {
-    return Promise.resolve([]);
-  }
-  families(): MetricFamily[] {
-    return [];
-  }
-  hasScript(): boolean {
-    return false;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+/**
+ * The `:id` of a report route as a job id (raw `1234`, array `1234_5`, het `1234+1`, each number
+ * below 2^32); anything else (`../x`, `12abc`, 5,000 digits) is a 400 naming the expected form.
+ */
+export function reportId(id: string): string {
+  if (isJobId(id)) return id;
+  const shown = id.length > 40 ? `${id.slice(0, 40)}... (${id.length} characters)` : id;
+  throw new HttpError(400, `not a job id: "${shown}"; expected 1234, 1234_5 or 1234+1`);
 }

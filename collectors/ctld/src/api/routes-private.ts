@@ -1,9 +1,9 @@
-import { nodeReportSchema, type NodeReportAck } from '@slurmscope/common';
+import { errorMessage, nodeReportSchema, type NodeReportAck } from '@slurmscope/common';
 import { mayRead, type Principal } from '../auth/authenticator.js';
 import { HttpError, readBody } from './http.js';
 import type { ApiContext } from './context.js';
 import type { ApiRequest, Route } from './router.js';
-import type { ReportServicePort } from './report-port.js';
+import { reportId, type ReportOwner, type ReportServicePort } from './report-port.js';
 
 /** Default bound of a node report body. */
 export const MAX_NODE_REPORT_BYTES = 8 * 1024 * 1024;
@@ -36,8 +36,8 @@ export function privateRoutes(ctx: ApiContext): Route[] {
       pattern: '/api/v1/reports/:id',
       handler: async ({ req, params }) => {
         const who = reader(ctx, req);
-        const id = params.id ?? '';
-        const report = await service(ctx).get(id);
+        const id = reportId(params.id ?? '');
+        const report = await readReport(ctx, id);
         if (report === undefined || !mayRead(who, report.user))
           throw new HttpError(404, `no report ${id}`, { jobid: id });
         return { status: 200, json: report };
@@ -95,6 +95,17 @@ function reader(ctx: ApiContext, req: ApiRequest['req']): Exclude<Principal, { k
       CHALLENGE,
     );
   return who;
+}
+
+/** A stored report; one that cannot be read (too large once inflated, corrupt) is a 500 naming why. */
+async function readReport(ctx: ApiContext, id: string): Promise<ReportOwner | undefined> {
+  const s = service(ctx);
+  try {
+    return await s.get(id);
+  } catch (err) {
+    ctx.log.error({ jobid: id, err: errorMessage(err) }, 'cannot read a job report');
+    throw new HttpError(500, `cannot read the report of job ${id}: ${errorMessage(err)}`, { jobid: id });
+  }
 }
 
 function service(ctx: ApiContext): ReportServicePort {
