@@ -1,8 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AgentConfig } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
-import { advanceCounter, discoverJobs, discoverRapl, readRapl, type CounterState } from './collectors/index.js';
+import {
+  advanceCounter,
+  discoverJobs,
+  discoverRapl,
+  readRapl,
+  type CounterLimits,
+  type CounterState,
+  type RaplZoneInfo,
+} from './collectors/index.js';
 import { calibrate, calibrationPath, saveCalibration, throttleStatePath, type Calibration } from './throttle/index.js';
+
+const limits = (z: RaplZoneInfo): CounterLimits => ({ maxRange: z.maxEnergyRangeUj, maxRate: z.maxPowerUw });
 
 /** Options of `slurmscope agent --calibrate`. */
 export interface CalibrateNodeOptions {
@@ -32,13 +42,14 @@ export async function calibrateNode(opts: CalibrateNodeOptions): Promise<Calibra
   const measureWatts = async (durationMs: number): Promise<number> => {
     const before = new Map<string, CounterState>();
     for (const z of readRapl(energyZones).zones)
-      before.set(z.id, advanceCounter(undefined, z.energyUj, z.maxEnergyRangeUj).state);
+      before.set(z.id, advanceCounter(undefined, z.energyUj, limits(z), undefined).state);
     const t0 = performance.now();
     await delay(durationMs);
     let uj = 0;
+    const seconds = (performance.now() - t0) / 1000;
     for (const z of readRapl(energyZones).zones)
-      uj += advanceCounter(before.get(z.id), z.energyUj, z.maxEnergyRangeUj).delta;
-    return uj / 1e6 / ((performance.now() - t0) / 1000);
+      uj += advanceCounter(before.get(z.id), z.energyUj, limits(z), seconds).delta;
+    return uj / 1e6 / seconds;
   };
   const result = await calibrate({
     root,

@@ -1,11 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingLogger } from '@slurmscope/model';
 import { Sampler } from './sampler.js';
 import { emptyState } from './state.js';
-import { bump, copyNode, JOB42, valueOf } from './test-fixtures.js';
+import { bump, copyNode, JOB42, PKG0, valueOf } from './test-fixtures.js';
 
 const T0 = 1_800_000_000_000;
 const DIE = (zone: string): string => `sys/devices/virtual/powercap/intel-rapl/${zone}/energy_uj`;
@@ -47,5 +47,42 @@ describe('RAPL on the sampler', () => {
     assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 1);
     assert.equal(log.records.filter((r) => /unknown RAPL zone kind/.test(JSON.stringify(r.fields))).length, 1);
     assert.ok(valueOf(f, 'slurmscope_node_rapl_energy_joules_total', { zone: 'mystery' })! > 0, 'still exported');
+  });
+});
+
+describe('a RAPL counter that steps back', () => {
+  const read = (root: string, rel: string): bigint => BigInt(readFileSync(join(root, rel), 'utf8').trim());
+
+  test('by 500 µJ is a reset (no energy to the node or its jobs, one error); a genuine wrap still counts', () => {
+    const root = copyNode();
+    const log = new RecordingLogger();
+    const s = sampler(root, log);
+    const first = s.sample(T0).families;
+    const pkgBefore = valueOf(first, 'slurmscope_node_rapl_energy_joules_total', { zone: 'package-0' })!;
+
+    writeFileSync(join(root, PKG0), `${read(root, PKG0) - 500n}\n`);
+    bump(root, JOB42, 16_000_000_000n);
+    const f = s.sample(T0 + 10_000).families;
+    assert.equal(valueOf(f, 'slurmscope_node_energy_joules_total', { node: 'n1' }), 0, 'not 262 kJ');
+    assert.equal(valueOf(f, 'slurmscope_job_cpu_energy_joules_total', { jobid: '42' }), 0);
+    assert.equal(valueOf(f, 'slurmscope_node_power_watts', { source: 'rapl' }), 0);
+    assert.equal(valueOf(f, 'slurmscope_node_rapl_energy_joules_total', { zone: 'package-0' }), pkgBefore);
+    assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 1);
+    assert.ok(log.records.some((r) => /went back .* taken as a counter reset/.test(JSON.stringify(r.fields))));
+  });
+
+  test('past the range, at a plausible power, is a wrap: its energy is counted, no error', () => {
+    const root = copyNode();
+    const s = sampler(root);
+    const max = read(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/max_energy_range_uj');
+    writeFileSync(join(root, PKG0), `${max - 1_000_000n}\n`); // 1 J below the range
+    s.sample(T0);
+    writeFileSync(join(root, PKG0), '99000000\n'); // 99 J past 0, ten seconds later: 10 W
+    bump(root, JOB42, 16_000_000_000n);
+    const w = s.sample(T0 + 10_000).families;
+    assert.ok(Math.abs(valueOf(w, 'slurmscope_node_energy_joules_total', { node: 'n1' })! - 100) < 1e-6);
+    assert.ok(Math.abs(valueOf(w, 'slurmscope_job_cpu_energy_joules_total', { jobid: '42' })! - 20) < 1e-6);
+    assert.equal(valueOf(w, 'slurmscope_node_power_watts', { source: 'rapl' }), 10);
+    assert.equal(valueOf(w, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 0);
   });
 });

@@ -94,7 +94,7 @@ export class Sampler {
     const { state } = this.opts;
     const seconds = state.sampleMs > 0 && nowMs > state.sampleMs ? (nowMs - state.sampleMs) / 1000 : undefined;
     const readings = this.readJobs();
-    const rapl = this.readRapl();
+    const rapl = this.readRapl(seconds);
     const gpus = this.readGpus(readings);
 
     const deltas = new Map<string, number>();
@@ -193,15 +193,18 @@ export class Sampler {
     return result.readings;
   }
 
-  private readRapl(): { zones: RaplZone[]; cpuJoules: number | undefined } {
+  private readRapl(seconds: number | undefined): { zones: RaplZone[]; cpuJoules: number | undefined } {
     if (this.raplZones.length === 0) return { zones: [], cpuJoules: undefined };
     const { state } = this.opts;
     const r = readRapl(this.raplZones);
     for (const err of r.errors) this.fail('rapl', err);
     let cpuUj = 0;
     for (const zone of r.zones) {
-      const step = advanceCounter(state.rapl[zone.id], zone.energyUj, zone.maxEnergyRangeUj);
+      const prev = state.rapl[zone.id];
+      const limits = { maxRange: zone.maxEnergyRangeUj, maxRate: zone.maxPowerUw };
+      const step = advanceCounter(prev, zone.energyUj, limits, seconds);
       state.rapl[zone.id] = step.state;
+      if (step.reset) this.fail('rapl', resetError(zone, prev?.raw ?? 0, seconds));
       if (zone.kind === 'package' || zone.kind === 'dram') cpuUj += step.delta;
     }
     return { zones: r.zones, cpuJoules: r.zones.length > 0 ? cpuUj / 1e6 : undefined };
@@ -266,6 +269,17 @@ export class Sampler {
     this.logged.add(key);
     fn();
   }
+}
+
+/** The error of a RAPL counter that stepped back by more than a wrap can explain. */
+function resetError(zone: RaplZone, prevUj: number, seconds: number | undefined): Error {
+  const wrapW = (zone.maxEnergyRangeUj - prevUj + zone.energyUj) / 1e6 / (seconds ?? NaN);
+  return new Error(
+    `${zone.path}/energy_uj: went back from ${prevUj} to ${zone.energyUj} µJ` +
+      (seconds === undefined ? ' with no interval to judge by' : ` in ${seconds} s`) +
+      `; a wrap would mean ${Number.isFinite(wrapW) ? `${Math.round(wrapW)} W` : 'an unknown power'}, ` +
+      `over the zone's ceiling of ${zone.maxPowerUw / 1e6} W: taken as a counter reset, no energy added`,
+  );
 }
 
 /** The compact report for ctld, from the same data as the metrics. */

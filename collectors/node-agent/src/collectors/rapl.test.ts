@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParseError } from '@slurmscope/common';
-import { discoverRapl, readBootId, readRapl, readRaplZones } from './rapl.js';
+import { DEFAULT_RAPL_CEILING_UW, discoverRapl, readBootId, readRapl, readRaplZones } from './rapl.js';
 
 const testdata = (name: string): string => fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url));
 
@@ -115,6 +115,23 @@ describe('RAPL zones', () => {
         join(root, 'sys/class/powercap/intel-rapl:9'),
       );
       assert.equal(discoverRapl(root).zones.filter((z) => z.name === 'package-0/dram').length, 1);
+    }));
+  test('power ceiling: twice the largest constraint_*_max_power_uw, else the 1 kW default', () => {
+    const { zones } = discoverRapl(testdata('root-rapl-intel'));
+    const ceiling = Object.fromEntries(zones.map((z) => [z.name, z.maxPowerUw]));
+    assert.equal(ceiling['package-0'], 330_000_000); // constraint_0 165 W, constraint_1 0
+    assert.equal(ceiling['package-0/dram'], DEFAULT_RAPL_CEILING_UW); // no max_power file
+    assert.equal(ceiling.psys, DEFAULT_RAPL_CEILING_UW);
+  });
+  test('an unreadable max_power file leaves the default ceiling, not a failed zone', () =>
+    withCopy('root-rapl-intel', (root) => {
+      writeFileSync(
+        join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:1/constraint_0_max_power_uw'),
+        '?\n',
+      );
+      const r = discoverRapl(root);
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.zones.find((z) => z.name === 'package-1')?.maxPowerUw, DEFAULT_RAPL_CEILING_UW);
     }));
   test('boot id', () => assert.equal(readBootId(testdata('root-rapl-intel')), '6f1c2a8e-3d41-4f5b-9a7e-0c2d4e6f8a10'));
 });

@@ -29,6 +29,8 @@ export interface RaplZoneInfo {
   readonly path: string;
   /** `max_energy_range_uj`: the counter wraps to 0 after this many µJ. */
   readonly maxEnergyRangeUj: number;
+  /** The most power the zone can plausibly draw, in µW: a counter step back is a wrap only below it (`raplPowerCeilingUw`). */
+  readonly maxPowerUw: number;
 }
 
 /** One reading of a zone. */
@@ -96,7 +98,42 @@ function zoneInfo(path: string): RaplZoneInfo {
     kind: raplKind(own),
     path,
     maxEnergyRangeUj,
+    maxPowerUw: raplPowerCeilingUw(path),
   };
+}
+
+/** Power ceiling of a zone that states no maximum power: 1 kW (µW). */
+export const DEFAULT_RAPL_CEILING_UW = 1_000_000_000;
+/** Margin over the zone's stated maximum power. */
+const CEILING_FACTOR = 2;
+const MAX_POWER_FILE = /^constraint_\d+_max_power_uw$/;
+
+/**
+ * The power above which a step back of the zone's counter cannot be a wrap (µW). The powercap
+ * interface (kernel Documentation/power/powercap/powercap.rst) gives each constraint of a zone a
+ * `constraint_X_max_power_uw`, "maximum allowed power in micro watts" (for RAPL the package's or
+ * DRAM's maximum power from the hardware's power-info register). A zone that states one gets twice
+ * the largest: bursts above the long-term limit (PL2 is ~1.2-1.25 x PL1) and timing skew of the
+ * interval stay well inside, while a reset is still told from a wrap: a wrap implies a whole range
+ * (262 kJ for a package) within one interval, 26 kW over 10 s. A zone without the file, or where it
+ * reads 0 (common for DRAM and for AMD, which has no power limits), gets DEFAULT_RAPL_CEILING_UW:
+ * above any single CPU package or DRAM zone sold today (the largest TDPs are ~500 W).
+ */
+export function raplPowerCeilingUw(zoneDir: string): number {
+  let max = 0;
+  for (const e of listDir(zoneDir) ?? []) {
+    if (!MAX_POWER_FILE.test(e.name)) continue;
+    const path = join(zoneDir, e.name);
+    try {
+      const text = readOptional(path);
+      if (text !== undefined) max = Math.max(max, parseInteger(text, path));
+    } catch (err) {
+      // The kernel answers an error (e.g. ENODATA) where the hardware has no value, and this is only
+      // a plausibility bound: such a zone keeps the default ceiling.
+      if (!(err instanceof ParseError) && !(err instanceof Error && 'code' in err)) throw err;
+    }
+  }
+  return max > 0 ? max * CEILING_FACTOR : DEFAULT_RAPL_CEILING_UW;
 }
 
 /** Reads the counters of known zones; a zone that fails is reported and the others go on. */

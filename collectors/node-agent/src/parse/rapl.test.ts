@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { advanceCounter, compareZoneNames, raplKind, type CounterState } from './rapl.js';
+import { advanceCounter, compareZoneNames, raplKind, type CounterState, type CounterStep } from './rapl.js';
 
 describe('raplKind', () => {
   const cases: [string, string][] = [
@@ -50,36 +50,95 @@ describe('compareZoneNames', () => {
 
 describe('advanceCounter', () => {
   const MAX = 262143328850;
-  const cases: [string, CounterState | undefined, number, CounterState, number, boolean][] = [
-    ['first reading starts at the raw value', undefined, 1000, { raw: 1000, total: 1000 }, 0, false],
-    ['plain increase', { raw: 1000, total: 5000 }, 1500, { raw: 1500, total: 5500 }, 500, false],
-    ['no change', { raw: 1500, total: 5500 }, 1500, { raw: 1500, total: 5500 }, 0, false],
+  // A package zone with the default ceiling (1 kW), sampled every 10 s.
+  const LIMITS = { maxRange: MAX, maxRate: 1e9 };
+  const S = 10;
+  const step = (prev: CounterState | undefined, raw: number): CounterStep => advanceCounter(prev, raw, LIMITS, S);
+  const cases: [string, CounterState | undefined, number, number | undefined, CounterStep][] = [
+    [
+      'first reading starts at the raw value',
+      undefined,
+      1000,
+      S,
+      { state: { raw: 1000, total: 1000 }, delta: 0, wrapped: false, reset: false },
+    ],
+    [
+      'plain increase',
+      { raw: 1000, total: 5000 },
+      1500,
+      S,
+      { state: { raw: 1500, total: 5500 }, delta: 500, wrapped: false, reset: false },
+    ],
+    [
+      'no change',
+      { raw: 1500, total: 5500 },
+      1500,
+      S,
+      { state: { raw: 1500, total: 5500 }, delta: 0, wrapped: false, reset: false },
+    ],
     [
       'wrap-around adds range − old + new',
       { raw: MAX - 100, total: 10 * MAX },
       50,
-      { raw: 50, total: 10 * MAX + 150 },
-      150,
-      true,
+      S,
+      { state: { raw: 50, total: 10 * MAX + 150 }, delta: 150, wrapped: true, reset: false },
     ],
-    ['wrap landing exactly on 0', { raw: MAX - 1, total: 7 }, 0, { raw: 0, total: 8 }, 1, true],
+    [
+      'wrap landing exactly on 0',
+      { raw: MAX - 1, total: 7 },
+      0,
+      S,
+      { state: { raw: 0, total: 8 }, delta: 1, wrapped: true, reset: false },
+    ],
+    [
+      'a genuine wrap at 300 W over 10 s (3 kJ, 1 kJ of it after the wrap) is counted',
+      { raw: MAX - 2e9, total: 5e11 },
+      1e9,
+      S,
+      { state: { raw: 1e9, total: 5e11 + 3e9 }, delta: 3e9, wrapped: true, reset: false },
+    ],
+    [
+      'a 500 µJ step back is a reset, not a 262 kJ wrap: nothing added',
+      { raw: 117295442321, total: 117295442321 },
+      117295441821,
+      S,
+      { state: { raw: 117295441821, total: 117295442321 }, delta: 0, wrapped: false, reset: true },
+    ],
+    [
+      'a step back with no interval to judge by is a reset',
+      { raw: MAX - 100, total: 1e6 },
+      50,
+      undefined,
+      { state: { raw: 50, total: 1e6 }, delta: 0, wrapped: false, reset: true },
+    ],
+    [
+      'the same step back over a long enough interval (agent down 5 min) is a plausible wrap',
+      { raw: 117295442321, total: 117295442321 },
+      117295441821,
+      300,
+      { state: { raw: 117295441821, total: 117295442321 + MAX - 500 }, delta: MAX - 500, wrapped: true, reset: false },
+    ],
   ];
-  for (const [name, prev, raw, state, delta, wrapped] of cases) {
-    test(name, () => assert.deepEqual(advanceCounter(prev, raw, MAX), { state, delta, wrapped }));
+  for (const [name, prev, raw, seconds, expected] of cases) {
+    test(name, () => assert.deepEqual(advanceCounter(prev, raw, LIMITS, seconds), expected));
   }
+  test("the ceiling is the zone's: a wrap implying 400 W is a reset under a 330 W ceiling", () => {
+    const r = advanceCounter({ raw: MAX - 3e9, total: 0 }, 1e9, { maxRange: MAX, maxRate: 330e6 }, S);
+    assert.equal(r.reset, true);
+    assert.equal(r.delta, 0);
+  });
   test('state survives a JSON round trip (agent restart) and keeps counting', () => {
-    let s = advanceCounter(undefined, MAX - 10, MAX).state;
+    let s = step(undefined, MAX - 10).state;
     s = JSON.parse(JSON.stringify(s)) as CounterState;
-    const step = advanceCounter(s, 5, MAX);
-    assert.equal(step.state.total, MAX - 10 + 15);
+    assert.equal(step(s, 5).state.total, MAX - 10 + 15);
   });
   test('total never decreases over a long run with wraps', () => {
     let s: CounterState | undefined;
     let raw = 0;
     let last = -1;
     for (let i = 0; i < 1000; i++) {
-      raw = (raw + 7919 * 1e6) % MAX;
-      s = advanceCounter(s, raw, MAX).state;
+      raw = (raw + 7919 * 1e6) % MAX; // 7.9 kJ per 10 s: 792 W, under the 1 kW ceiling
+      s = step(s, raw).state;
       assert.ok(s.total > last);
       last = s.total;
     }

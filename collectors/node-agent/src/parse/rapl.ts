@@ -59,22 +59,51 @@ export interface CounterState {
 /** The result of one step of a monotonic counter. */
 export interface CounterStep {
   readonly state: CounterState;
-  /** Increase since the previous reading (0 on the first reading). */
+  /** Increase since the previous reading (0 on the first reading and on a reset). */
   readonly delta: number;
   /** True when the raw counter went backwards and was taken as a wrap-around. */
   readonly wrapped: boolean;
+  /**
+   * True when the raw counter went backwards by an amount no wrap can explain (see
+   * `advanceCounter`): nothing was added, and the caller counts it as an error.
+   */
+  readonly reset: boolean;
+}
+
+/** What bounds a counter: where it wraps, and the fastest it can plausibly grow. */
+export interface CounterLimits {
+  /** The counter restarts from 0 after this value (RAPL: `max_energy_range_uj`). */
+  readonly maxRange: number;
+  /** The highest plausible rate, in counter units per second (RAPL: µJ/s = µW). */
+  readonly maxRate: number;
 }
 
 /**
- * Advances a monotonic total by a new raw reading of a counter that wraps at `maxRange`.
+ * Advances a monotonic total by a new raw reading of a counter that wraps at `limits.maxRange`,
+ * `seconds` after the previous reading (undefined when there is no usable interval).
  * Without previous state the total starts at the raw value (so it equals the kernel counter until
- * its first wrap, as node_exporter shows it). A raw value below the previous one is a wrap:
- * delta = maxRange − previous + raw. A counter reset by a reboot looks the same, so the caller must
- * drop the state when the boot id changes (see `readBootId`).
+ * its first wrap, as node_exporter shows it). A raw value below the previous one is a wrap only
+ * when the energy a wrap implies (maxRange − previous + raw) is plausible over the interval, i.e.
+ * at most `maxRate × seconds`. Otherwise the counter was reset (a firmware or driver reload, a
+ * value read mid-update, a glitch): a step back of 500 µJ taken as a wrap would add a whole range
+ * (262 kJ for a package) to the node and its jobs. A reset adds nothing and continues from the
+ * new raw value. A counter reset by a reboot is handled by the caller, which drops the state when
+ * the boot id changes (see `readBootId`).
  */
-export function advanceCounter(prev: CounterState | undefined, raw: number, maxRange: number): CounterStep {
-  if (prev === undefined) return { state: { raw, total: raw }, delta: 0, wrapped: false };
-  const wrapped = raw < prev.raw;
-  const delta = wrapped ? Math.max(0, maxRange - prev.raw) + raw : raw - prev.raw;
-  return { state: { raw, total: prev.total + delta }, delta, wrapped };
+export function advanceCounter(
+  prev: CounterState | undefined,
+  raw: number,
+  limits: CounterLimits,
+  seconds: number | undefined,
+): CounterStep {
+  if (prev === undefined) return { state: { raw, total: raw }, delta: 0, wrapped: false, reset: false };
+  if (raw >= prev.raw) {
+    const delta = raw - prev.raw;
+    return { state: { raw, total: prev.total + delta }, delta, wrapped: false, reset: false };
+  }
+  const delta = Math.max(0, limits.maxRange - prev.raw) + raw;
+  if (seconds !== undefined && seconds > 0 && delta <= limits.maxRate * seconds) {
+    return { state: { raw, total: prev.total + delta }, delta, wrapped: true, reset: false };
+  }
+  return { state: { raw, total: prev.total }, delta: 0, wrapped: false, reset: true };
 }
