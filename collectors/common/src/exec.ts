@@ -61,15 +61,19 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
   });
 }
 
-/** Sends `signal` to every process of the group led by `pid`; false when none is left. */
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
+/**
+ * Sends `signal` to every process of the group led by `pid` (a child spawned `detached`). False
+ * when there is no process to signal: the group is empty (ESRCH), or all that is left runs as
+ * another user (EPERM: a setuid `sudo`), which a non-root caller cannot kill anyway.
+ */
+export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals): boolean {
   if (pid === undefined) return false;
   try {
     process.kill(-pid, signal);
     return true;
   } catch (err) {
-    // ESRCH: the group is empty (everything exited). EPERM cannot happen for our own children.
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
     throw err;
   }
 }
@@ -133,7 +137,7 @@ class GroupRun {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.exited = { code, signal };
     // Whatever is left of the group is a leftover of a finished command (or of a killed one).
-    killGroup(this.child.pid, 'SIGKILL');
+    killProcessGroup(this.child.pid, 'SIGKILL');
     if (this.failure !== undefined) this.finish();
   }
 
@@ -141,14 +145,14 @@ class GroupRun {
   private fail(kind: CommandError['kind'], detail: string): void {
     if (this.done || this.failure !== undefined) return;
     this.failure = new CommandError(this.label, kind, detail);
-    if (this.exited !== undefined || !killGroup(this.child.pid, 'SIGTERM')) {
-      killGroup(this.child.pid, 'SIGKILL');
+    if (this.exited !== undefined || !killProcessGroup(this.child.pid, 'SIGTERM')) {
+      killProcessGroup(this.child.pid, 'SIGKILL');
       this.finish();
       return;
     }
     this.timers.push(
       setTimeout(() => {
-        killGroup(this.child.pid, 'SIGKILL');
+        killProcessGroup(this.child.pid, 'SIGKILL');
         this.finish();
       }, KILL_GRACE_MS),
     );

@@ -1,5 +1,6 @@
 import { queryComputeAppsOnce, queryGpusOnce, NvidiaSmiMonitor } from './collectors/index.js';
 import type { ComputeApp, GpuReading } from './collectors/index.js';
+import { errorMessage } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 
 /** Where a cycle gets its GPU readings: the long-lived monitor (daemon) or one query (--once). */
@@ -19,6 +20,7 @@ export function monitorSource(opts: {
   intervalMs: number;
   timeoutMs: number;
   log: Logger;
+  env?: NodeJS.ProcessEnv;
 }): GpuSource {
   const monitor = new NvidiaSmiMonitor({
     command: opts.command,
@@ -30,6 +32,7 @@ export function monitorSource(opts: {
     appsIntervalMs: Math.max(60_000, opts.intervalMs),
     appsTimeoutMs: opts.timeoutMs,
     logger: opts.log,
+    ...(opts.env === undefined ? {} : { env: opts.env }),
   });
   monitor.start();
   return {
@@ -41,20 +44,26 @@ export function monitorSource(opts: {
 }
 
 /** `--once`: both queries run once, each with a timeout; a failure is one counted error. */
-export async function onceSource(opts: { command: string; timeoutMs: number; log: Logger }): Promise<GpuSource> {
+export async function onceSource(opts: {
+  command: string;
+  timeoutMs: number;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+}): Promise<GpuSource> {
   let errors = 0;
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await fn();
     } catch (err) {
       errors++;
-      opts.log.warn({ command: opts.command, err: (err as Error).message }, `nvidia-smi ${what} failed`);
+      const message = errorMessage(err);
+      opts.log.warn({ command: opts.command, err: message }, `nvidia-smi ${what} failed: ${message}`);
       return undefined;
     }
   };
-  const gpus = await attempt('GPU query', () => queryGpusOnce(opts.command, opts.timeoutMs));
+  const gpus = await attempt('GPU query', () => queryGpusOnce(opts.command, opts.timeoutMs, opts.env));
   const apps = gpus?.length
-    ? await attempt('compute-apps query', () => queryComputeAppsOnce(opts.command, opts.timeoutMs))
+    ? await attempt('compute-apps query', () => queryComputeAppsOnce(opts.command, opts.timeoutMs, opts.env))
     : [];
   return {
     gpus: () => gpus,

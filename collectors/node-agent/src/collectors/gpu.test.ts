@@ -33,6 +33,30 @@ afterEach(async () => {
   await Promise.all(monitors.splice(0).map((m) => m.stop()));
 });
 
+/** True while `pid` runs (a zombie waiting for init to reap it does not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** The pids nvidia-smi-wrapper recorded, one per start (killed here after the test, should any survive). */
+function wrapperPids(file: string): number[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch (err) {
+    if (isNotFound(err)) return []; // no start yet
+    throw err;
+  }
+}
+function killLeftovers(file: string): void {
+  for (const pid of wrapperPids(file)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
 describe('NvidiaSmiMonitor', () => {
   test('loop mode: latest block of the H100 capture, refreshed every period', async () => {
     const { m } = monitor({ command: bin('nvidia-smi'), env: { ...process.env, FAKE_NVIDIA_SMI_FIXTURE: 'h100' } });
@@ -76,6 +100,55 @@ describe('NvidiaSmiMonitor', () => {
     await waitFor('restart', () => m.running);
     assert.ok(m.takeErrors() >= 1);
     assert.equal(m.latest(), undefined);
+  });
+
+  test('hung in a child of a wrapper: its group is killed and restarted with backoff, one error and one line per restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-'));
+    const pids = join(dir, 'pids');
+    try {
+      const { m, logger } = monitor({
+        command: bin('nvidia-smi-wrapper'),
+        staleMs: 300,
+        backoffMs: { initial: 50, max: 200 },
+        env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids },
+      });
+      await waitFor('three starts', () => wrapperPids(pids).length >= 3);
+      await m.stop();
+      const started = wrapperPids(pids);
+      await waitFor('every stuck child gone', () => started.every((pid) => !alive(pid)));
+      const restarts = logger.records.filter((r) => r.level === 'warn' && r.msg.includes('hung'));
+      assert.ok(restarts.length >= started.length - 1 && restarts.length <= started.length, `${restarts.length} lines`);
+      const fields = restarts.map((r) => r.fields as { command?: string; restartInMs?: number });
+      for (const f of fields) assert.match(f.command ?? '', /nvidia-smi-wrapper --query-gpu=/);
+      assert.equal(m.takeErrors(), restarts.length, 'one counted error per restart');
+      const delays = fields.map((f) => f.restartInMs);
+      assert.deepEqual(delays.slice(0, 3), [50, 100, 200].slice(0, delays.length), 'exponential backoff');
+    } finally {
+      killLeftovers(pids);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a wrapper's child left holding stdout after nvidia-smi died is killed, and nvidia-smi restarted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-'));
+    const pids = join(dir, 'pids');
+    try {
+      const { m, logger } = monitor({
+        command: bin('nvidia-smi-wrapper'),
+        staleMs: 60_000,
+        backoffMs: { initial: 20, max: 40 },
+        env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids, FAKE_WRAPPER_THEN: bin('nvidia-smi-dies') },
+      });
+      await waitFor('three starts', () => wrapperPids(pids).length >= 3);
+      const earlier = wrapperPids(pids).slice(0, 2);
+      await waitFor('the stuck children of earlier starts gone', () => earlier.every((pid) => !alive(pid)));
+      assert.equal(m.latest()?.value.length, 4, 'the block printed before dying is kept');
+      assert.ok(logger.records.some((r) => r.msg.includes('GPU is lost')));
+      assert.ok(m.takeErrors() >= 2);
+    } finally {
+      killLeftovers(pids);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('garbage lines are counted and logged once; valid blocks still come through', async () => {

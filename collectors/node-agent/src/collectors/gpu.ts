@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { errorMessage, runCommand } from '@slurmscope/common';
+import { errorMessage, killProcessGroup, runCommand } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import {
   computeAppsArgs,
@@ -15,8 +15,11 @@ import {
  *
  * GPU query: ONE long-lived child in loop mode (`--loop-ms`), read line by line; the latest complete
  * block is kept with its time. A block ends when a GPU index repeats, when it has as many rows as
- * the previous block, or after a short quiet gap. A child that exits is restarted with exponential
- * backoff; one that stays silent past `staleMs` is killed and restarted. Compute apps: a one-shot
+ * the previous block, or after a short quiet gap. The child runs in its own process group: a
+ * wrapper's children (a site's `sudo`, a stuck helper) are killed with it, and whatever is left of
+ * the group when the child exits is killed, since it would hold stdout open. A child that exits,
+ * or stays silent past `staleMs` (then its whole group is killed), is restarted with exponential
+ * backoff: one counted error and one log line naming the command per restart. Compute apps: a one-shot
  * `--query-compute-apps` run with a timeout every `appsIntervalMs` in the background (loop mode
  * cannot frame it: an empty process list prints nothing), never overlapping itself.
  * `latest()` / `latestApps()` return at once: stale data is absent, and counted by the caller.
@@ -111,7 +114,7 @@ export class NvidiaSmiMonitor {
     return n;
   }
 
-  /** Stops the timers and the child (SIGTERM, then SIGKILL after 1 s). */
+  /** Stops the timers and the child's process group (SIGTERM, then SIGKILL after 1 s). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -121,12 +124,13 @@ export class NvidiaSmiMonitor {
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 1000);
+      const kill = setTimeout(() => killProcessGroup(child.pid, 'SIGKILL'), 1000);
       child.once('exit', () => {
         clearTimeout(kill);
+        killProcessGroup(child.pid, 'SIGKILL');
         resolve();
       });
-      child.kill('SIGTERM');
+      if (!killProcessGroup(child.pid, 'SIGTERM')) child.kill('SIGTERM');
     });
   }
 
@@ -150,6 +154,7 @@ export class NvidiaSmiMonitor {
     const child = spawn(this.opts.command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: this.opts.env ?? process.env,
+      detached: true,
     });
     this.child = child;
     let stderr = '';
@@ -161,9 +166,12 @@ export class NvidiaSmiMonitor {
       // Spawn failures (ENOENT, EACCES) end here; 'exit' may not follow.
       this.childGone(child, label, err.message);
     });
+    // What is left of the group would hold stdout open, and 'close' would never come.
+    child.on('exit', () => killProcessGroup(child.pid, 'SIGKILL'));
     // 'close' comes after stdout is drained, so the last block printed before dying is kept.
     child.on('close', (code, signal) => {
-      if (this.buffered.trim() !== '' && this.child === child) this.onLine(this.buffered, label);
+      if (this.child !== child) return;
+      if (this.buffered.trim() !== '') this.onLine(this.buffered, label);
       this.buffered = '';
       this.flush(false);
       const why = stderr.trim().split('\n').pop() || `exit ${code ?? signal}`;
@@ -189,12 +197,14 @@ export class NvidiaSmiMonitor {
 
   private watchdog(): void {
     const since = this.last && this.last.at > this.startedAt ? this.last.at : this.startedAt;
-    if (!this.child || Date.now() - since <= this.staleMs) return;
-    this.opts.logger.warn(
-      { command: this.opts.command, silentMs: Date.now() - since },
-      'nvidia-smi hung: restarting it',
-    );
-    this.child.kill('SIGKILL');
+    const child = this.child;
+    if (!child || Date.now() - since <= this.staleMs) return;
+    if (!killProcessGroup(child.pid, 'SIGKILL')) child.kill('SIGKILL');
+    // A process outside the group may hold the pipes: the restart does not wait for 'close'.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    const label = `${this.opts.command} ${gpuQueryArgs(this.opts.intervalMs).join(' ')}`;
+    this.childGone(child, label, `hung (silent for ${Date.now() - since} ms): its process group was killed`);
   }
 
   private onData(chunk: string, label: string): void {
