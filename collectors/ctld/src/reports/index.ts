@@ -12,3 +12,4 @@ export * from './permissions.js';
 export * from './families.js';
 export * from './format.js';
 export * from './service.js';
+export * from './service-setup.js';

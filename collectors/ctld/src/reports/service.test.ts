@@ -107,7 +107,7 @@ test('ended jobs: one sacct for records and one for missing scripts per cycle; s
   const fams = new Map(svc.families().map((f) => [f.name, f.samples]));
   assert.equal(fams.get('slurmscope_reports_written_total')?.[0]?.value, 4);
   assert.equal(fams.get('slurmscope_reports_sacct_calls_total')?.[0]?.value, 2);
-  assert.deepEqual(fams.get('slurmscope_job_co2_grams'), [], 'no running jobs left');
+  assert.deepEqual(fams.get('slurmscope_report_job_co2_grams'), [], 'no running jobs left');
   await svc.observe({ nowMs: T + 90_000, snapshot: snapshotOf(T + 90_000, []), reports: [] });
   assert.equal(sacct.calls().length, 2, 'nothing pending: no further calls');
   await svc.close();
@@ -124,7 +124,7 @@ test('without slurmdbd: the report is written after a few cycles with state UNKN
     reports: [nodeReport('n1', T + 30_000, [reportJob({ jobid: '99', energyJoules: 3.6e6 })], { raplWatts: 200 })],
   });
   const running = new Map(svc.families().map((f) => [f.name, f.samples]));
-  assert.deepEqual(running.get('slurmscope_job_co2_grams'), [{ labels: { jobid: '99' }, value: 300 }]);
+  assert.deepEqual(running.get('slurmscope_report_job_co2_grams'), [{ labels: { jobid: '99' }, value: 300 }]);
   assert.equal(running.get('slurmscope_cluster_energy_joules_total')?.[0]?.value, 200 * 30);
   assert.equal(running.get('slurmscope_co2_intensity_grams_per_kwh')?.[0]?.value, 300);
   for (let i = 1; i <= MAX_RECORD_ATTEMPTS; i++) {

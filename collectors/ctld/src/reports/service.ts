@@ -1,24 +1,17 @@
-import {
-  ConfigError,
-  errorMessage,
-  readSecret,
-  runCommand,
-  type CtldConfig,
-  type NodeReport,
-} from '@slurmscope/common';
+import { errorMessage, runCommand, type CtldConfig, type NodeReport } from '@slurmscope/common';
 import type { Logger, MetricFamily } from '@slurmscope/model';
 import { createIntensitySource, type IntensitySource } from '../co2.js';
-import { UserMailer, type MailerOptions } from '../mail/mailer.js';
+import type { MailerOptions, UserMailer } from '../mail/mailer.js';
 import { ClusterEnergy } from '../co2/cluster.js';
 import { eachSliced, runPaced, type PaceOptions } from '../slices.js';
 import type { CommandRunner } from '../slurm/commands.js';
 import type { SlurmSnapshot } from '../slurm/types.js';
-import { LocalArchive } from './archive.js';
 import { buildReport } from './builder.js';
-import { reportFamilies } from './families.js';
+import { createMailer, openArchive } from './service-setup.js';
+import { reportFamilies, type ReportCounters } from './families.js';
 import { TERMINAL_STATES, type SacctRecord } from './sacct.js';
-import { askSacct } from './sacct-fetch.js';
-import { JobTracker } from './tracker.js';
+import { askSacct, type SacctAnswer, type SacctExec } from './sacct-fetch.js';
+import { JobTracker, type TrackedJob } from './tracker.js';
 import type { JobReport, ReportArchive, ReportIndexEntry } from './types.js';
 
 /** One poll cycle as ctld hands it to the report service. */
@@ -60,17 +53,17 @@ export interface ReportServiceOptions {
 /** Cycles an ended job waits for its slurmdbd record before its report is written without it. */
 export const MAX_RECORD_ATTEMPTS = 3;
 
-/** Counters of the report service, exposed as metrics. */
-export interface ReportCounters {
-  written: number;
-  errors: number;
-  sacctCalls: number;
-  sacctErrors: number;
-  dbdScripts: number;
-}
+/** Failed writes of a report before it is given up (counted apart from the record waits). */
+export const MAX_WRITE_ATTEMPTS = 5;
 
+/** An ended job on its way to the archive: two budgets, one per thing it waits for. */
 interface Ending {
-  attempts: number;
+  /** Cycles spent waiting for slurmdbd's final record (up to MAX_RECORD_ATTEMPTS). */
+  recordWaits: number;
+  /** Failed writes of its report (up to MAX_WRITE_ATTEMPTS). */
+  writeFailures: number;
+  /** slurmdbd's final record once seen: kept across failed writes, never asked again. */
+  record?: SacctRecord;
   dbdScript?: string;
 }
 
@@ -78,174 +71,195 @@ interface Ending {
 export async function createReportService(opts: ReportServiceOptions): Promise<ReportService> {
   const { config, log } = opts;
   const run = opts.run ?? runCommand;
-  const pace = opts.pace;
   const intensity = opts.intensity ?? (await createIntensitySource(config.co2, { log }));
-  const gid = await resolveGroup(config.reports.adminGroup, run, config.slurm.timeout);
-  const archive =
-    opts.archive ??
-    (await LocalArchive.open({
-      dir: config.reports.dir,
-      cluster: opts.cluster,
-      log,
-      ...(gid === undefined ? {} : { gid }),
-    }));
-  const mailer = createMailer(config, log, opts.mailTransport);
-  const co2 = { pue: config.co2.pue, nodeOverheadWatts: config.co2.nodeOverheadWatts, intensity };
-  const tracker = new JobTracker({ profilePoints: config.reports.profilePoints, ...co2 });
-  const cluster = new ClusterEnergy(co2);
-  const ending = new Map<string, Ending>();
-  const counters: ReportCounters = { written: 0, errors: 0, sacctCalls: 0, sacctErrors: 0, dbdScripts: 0 };
-  const exec = {
-    timeoutMs: config.slurm.timeout,
-    run,
-    ...(config.slurm.binDir === undefined ? {} : { binDir: config.slurm.binDir }),
+  const archive = opts.archive ?? (await openArchive(opts, run));
+  return new JobReportService({
+    ...opts,
+    intensity,
+    archive,
+    mailer: createMailer(config, log, opts.mailTransport),
+    exec: {
+      timeoutMs: config.slurm.timeout,
+      run,
+      ...(config.slurm.binDir === undefined ? {} : { binDir: config.slurm.binDir }),
+    },
+  });
+}
+
+interface ServiceParts extends ReportServiceOptions {
+  readonly intensity: IntensitySource;
+  readonly archive: ReportArchive;
+  readonly mailer: UserMailer | undefined;
+  readonly exec: SacctExec;
+}
+
+/**
+ * The report service: follows running jobs (tracker), notices those that ended, asks slurmdbd
+ * once per cycle for their final records (and scripts no agent sent), writes each report once.
+ */
+class JobReportService implements ReportService {
+  private readonly tracker: JobTracker;
+  private readonly cluster: ClusterEnergy;
+  private readonly ending = new Map<string, Ending>();
+  private readonly counters: ReportCounters = {
+    written: 0,
+    errors: 0,
+    abandoned: 0,
+    sacctCalls: 0,
+    sacctErrors: 0,
+    dbdScripts: 0,
   };
 
-  const finish = async (jobid: string, nowMs: number, record?: SacctRecord): Promise<void> => {
-    const job = tracker.jobs.get(jobid);
-    const end = ending.get(jobid);
-    if (job === undefined || end === undefined) return;
-    const report = buildReport({
-      cluster: opts.cluster,
+  constructor(private readonly p: ServiceParts) {
+    const co2 = { pue: p.config.co2.pue, nodeOverheadWatts: p.config.co2.nodeOverheadWatts, intensity: p.intensity };
+    this.tracker = new JobTracker({ profilePoints: p.config.reports.profilePoints, ...co2 });
+    this.cluster = new ClusterEnergy(co2);
+  }
+
+  async observe(cycle: ReportServiceCycle): Promise<void> {
+    this.p.intensity.refresh(cycle.nowMs);
+    await this.tracker.observePaced(cycle.nowMs, cycle.snapshot.jobs, cycle.reports, this.p.pace);
+    this.cluster.observe(cycle.reports);
+    const running = new Set(cycle.snapshot.jobs.map((j) => j.jobid));
+    await runPaced(
+      eachSliced(this.tracker.jobs.keys(), (id) => {
+        if (running.has(id)) this.ending.delete(id);
+        else if (!this.ending.has(id)) this.ending.set(id, { recordWaits: 0, writeFailures: 0 });
+      }),
+      this.p.pace,
+    );
+    if (this.ending.size > 0) await this.settle(cycle.nowMs);
+  }
+
+  get(jobid: string): Promise<JobReport | undefined> {
+    return this.p.archive.get(jobid);
+  }
+
+  list(o: { user?: string; limit?: number }): Promise<ReportIndexEntry[]> {
+    return this.p.archive.list(o);
+  }
+
+  families(): MetricFamily[] {
+    const { cluster, counters, tracker, ending } = this;
+    const archive = this.p.archive.counts?.();
+    return [
+      ...reportFamilies({
+        cluster,
+        intensity: this.p.intensity,
+        nowMs: Date.now(),
+        jobs: tracker.jobs,
+        ending: ending.size,
+        counters,
+        ...(archive === undefined ? {} : { archive }),
+      }),
+      ...(this.p.mailer?.families() ?? []),
+    ];
+  }
+
+  hasScript(jobid: string): boolean {
+    return this.tracker.jobs.get(jobid)?.script !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.p.mailer?.close();
+    await this.p.archive.close();
+  }
+
+  /** One cycle's work on ended jobs: one slurmdbd question for all still without a record, then each job. */
+  private async settle(nowMs: number): Promise<void> {
+    const waiting = [...this.ending].filter(([, e]) => e.record === undefined).map(([id]) => id);
+    const answer = waiting.length > 0 ? await this.askSlurmdbd(waiting) : undefined;
+    for (const [id, end] of [...this.ending]) {
+      const job = this.tracker.jobs.get(id);
+      if (job === undefined) this.ending.delete(id);
+      else await this.settleJob(id, job, end, answer, nowMs);
+    }
+  }
+
+  /** sacct for the records of `ids` and the scripts no agent sent; counted, a failure logged. */
+  private async askSlurmdbd(ids: readonly string[]): Promise<SacctAnswer> {
+    const needScript = ids.flatMap((id) => {
+      const job = this.tracker.jobs.get(id);
+      return job === undefined || job.script !== undefined || this.ending.get(id)?.dbdScript !== undefined
+        ? []
+        : [{ jobid: id, displayId: job.info.displayId }];
+    });
+    const answer = await askSacct(this.p.exec, ids, needScript);
+    this.counters.sacctCalls += answer.calls;
+    if (answer.recordError !== undefined || answer.scriptError !== undefined) {
+      this.counters.sacctErrors++;
+      this.p.log.warn({ records: answer.recordError, scripts: answer.scriptError }, 'sacct failed for ended jobs');
+    }
+    return answer;
+  }
+
+  /** Takes what slurmdbd said of one ended job; writes its report once its record is final or the wait is over. */
+  private async settleJob(
+    id: string,
+    job: TrackedJob,
+    end: Ending,
+    answer: SacctAnswer | undefined,
+    nowMs: number,
+  ): Promise<void> {
+    const rec = answer?.records?.get(id);
+    const script = answer?.scripts?.get(rec?.displayId ?? job.info.displayId);
+    if (script !== undefined && end.dbdScript === undefined) {
+      end.dbdScript = script;
+      this.counters.dbdScripts++;
+    }
+    if (rec !== undefined && TERMINAL_STATES.has(rec.state)) end.record = rec;
+    if (end.record !== undefined) return this.finish(id, job, end, nowMs);
+    if (rec !== undefined && !['RUNNING', 'COMPLETING'].includes(rec.state)) return; // suspended, requeued
+    end.recordWaits++;
+    if (end.recordWaits < MAX_RECORD_ATTEMPTS) return;
+    if (end.recordWaits === MAX_RECORD_ATTEMPTS)
+      this.p.log.warn({ jobid: id, state: rec?.state }, 'no final record from slurmdbd; writing the report without it');
+    await this.finish(id, job, end, nowMs);
+  }
+
+  /** Builds and archives the report; a failed write is counted and retried next cycle, up to its own limit. */
+  private async finish(id: string, job: TrackedJob, end: Ending, nowMs: number): Promise<void> {
+    const report = this.build(job, end, nowMs);
+    try {
+      if ((await this.p.archive.put(report)) === 'written') {
+        this.counters.written++;
+        this.p.mailer?.notify(report);
+      }
+      this.forget(id);
+    } catch (err) {
+      this.counters.errors++;
+      end.writeFailures++;
+      const last = end.writeFailures >= MAX_WRITE_ATTEMPTS;
+      this.p.log.error(
+        { jobid: id, failures: end.writeFailures, err: errorMessage(err) },
+        last ? 'cannot write job report; giving up' : 'cannot write job report; retrying next cycle',
+      );
+      if (last) {
+        this.counters.abandoned++;
+        this.forget(id);
+      }
+    }
+  }
+
+  private build(job: TrackedJob, end: Ending, nowMs: number): JobReport {
+    const { config } = this.p;
+    return buildReport({
+      cluster: this.p.cluster,
       job,
       nowMs,
-      ...(record === undefined ? {} : { record }),
+      ...(end.record === undefined ? {} : { record: end.record }),
       ...(end.dbdScript === undefined ? {} : { dbdScript: end.dbdScript }),
       co2: {
         pue: config.co2.pue,
         basis: config.co2.basis,
-        source: intensity.kind,
+        source: this.p.intensity.kind,
         nodeOverheadWatts: config.co2.nodeOverheadWatts,
       },
     });
-    try {
-      const r = await archive.put(report);
-      if (r === 'written') {
-        counters.written++;
-        mailer?.notify(report);
-      }
-      tracker.jobs.delete(jobid);
-      ending.delete(jobid);
-    } catch (err) {
-      counters.errors++;
-      end.attempts++;
-      log.error({ jobid, err: errorMessage(err) }, 'cannot write job report; retrying next cycle');
-      if (end.attempts > MAX_RECORD_ATTEMPTS + 3) {
-        log.error({ jobid }, 'giving up on this job report');
-        tracker.jobs.delete(jobid);
-        ending.delete(jobid);
-      }
-    }
-  };
+  }
 
-  const settle = async (nowMs: number): Promise<void> => {
-    const ids = [...ending.keys()];
-    const needScript = ids.flatMap((id) => {
-      const job = tracker.jobs.get(id);
-      return job === undefined || job.script !== undefined || ending.get(id)?.dbdScript !== undefined
-        ? []
-        : [{ jobid: id, displayId: job.info.displayId }];
-    });
-    const answer = await askSacct(exec, ids, needScript);
-    counters.sacctCalls += answer.calls;
-    if (answer.recordError !== undefined || answer.scriptError !== undefined) {
-      counters.sacctErrors++;
-      log.warn({ records: answer.recordError, scripts: answer.scriptError }, 'sacct failed for ended jobs');
-    }
-    for (const id of ids) {
-      const end = ending.get(id);
-      const job = tracker.jobs.get(id);
-      if (end === undefined || job === undefined) continue;
-      const rec = answer.records?.get(id);
-      const script = answer.scripts?.get(rec?.displayId ?? job.info.displayId);
-      if (script !== undefined && end.dbdScript === undefined) {
-        end.dbdScript = script;
-        counters.dbdScripts++;
-      }
-      if (rec !== undefined && TERMINAL_STATES.has(rec.state)) await finish(id, nowMs, rec);
-      else if (rec !== undefined && !['RUNNING', 'COMPLETING'].includes(rec.state))
-        continue; // suspended, requeued
-      else if (++end.attempts >= MAX_RECORD_ATTEMPTS) {
-        log.warn({ jobid: id, state: rec?.state }, 'no final record from slurmdbd; writing the report without it');
-        await finish(id, nowMs);
-      }
-    }
-  };
-
-  return {
-    async observe(cycle) {
-      intensity.refresh(cycle.nowMs);
-      await tracker.observePaced(cycle.nowMs, cycle.snapshot.jobs, cycle.reports, pace);
-      cluster.observe(cycle.reports);
-      const running = new Set(cycle.snapshot.jobs.map((j) => j.jobid));
-      await runPaced(
-        eachSliced(tracker.jobs.keys(), (id) => {
-          if (running.has(id)) ending.delete(id);
-          else if (!ending.has(id)) ending.set(id, { attempts: 0 });
-        }),
-        pace,
-      );
-      if (ending.size > 0) await settle(cycle.nowMs);
-    },
-    get: (jobid) => archive.get(jobid),
-    list: (o) => archive.list(o),
-    families: () => [
-      ...reportFamilies({ cluster, intensity, nowMs: Date.now(), jobs: tracker.jobs, ending: ending.size, counters }),
-      ...(mailer?.families() ?? []),
-    ],
-    hasScript: (jobid) => tracker.jobs.get(jobid)?.script !== undefined,
-    async close() {
-      await mailer?.close();
-      await archive.close();
-    },
-  };
-}
-
-/** The mailer of `config.smtp`, or undefined while `smtp.host` is unset. */
-function createMailer(
-  config: CtldConfig,
-  log: Logger,
-  transport: MailerOptions['transport'] | undefined,
-): UserMailer | undefined {
-  const smtp = config.smtp;
-  if (smtp.host === undefined) return undefined;
-  const password = readSecret({
-    file: smtp.passwordFile,
-    envVar: 'SLURMSCOPE_SMTP_PASSWORD',
-    key: 'smtp.passwordFile',
-  });
-  log.info(
-    { host: smtp.host, port: smtp.port, userDomain: smtp.userDomain },
-    'mails to users about poorly used jobs: on',
-  );
-  return new UserMailer({
-    host: smtp.host,
-    port: smtp.port,
-    from: smtp.from,
-    userDomain: smtp.userDomain,
-    minElapsedSeconds: smtp.minElapsed / 1000,
-    maxPerUserPerDay: smtp.maxPerUserPerDay,
-    log,
-    ...(smtp.user === undefined ? {} : { user: smtp.user }),
-    ...(password === undefined ? {} : { password }),
-    ...(transport === undefined ? {} : { transport }),
-  });
-}
-
-/** The gid of `reports.adminGroup` (a gid, or a name resolved with `getent group`). */
-export async function resolveGroup(
-  group: string | undefined,
-  run: CommandRunner,
-  timeoutMs: number,
-): Promise<number | undefined> {
-  if (group === undefined) return undefined;
-  if (/^\d+$/.test(group)) return Number(group);
-  try {
-    const r = await run('getent', ['group', group], { timeoutMs, maxBytes: 1024 * 1024 });
-    const gid = Number(r.stdout.split(':')[2]);
-    if (!Number.isInteger(gid)) throw new Error(`unexpected getent output ${JSON.stringify(r.stdout.slice(0, 80))}`);
-    return gid;
-  } catch (err) {
-    throw new ConfigError('(config)', 'reports.adminGroup', `cannot resolve group "${group}": ${errorMessage(err)}`);
+  private forget(id: string): void {
+    this.tracker.jobs.delete(id);
+    this.ending.delete(id);
   }
 }

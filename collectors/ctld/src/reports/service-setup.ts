@@ -1,0 +1,74 @@
+import { ConfigError, errorMessage, readSecret, type CtldConfig } from '@slurmscope/common';
+import type { Logger } from '@slurmscope/model';
+import { UserMailer, type MailerOptions } from '../mail/mailer.js';
+import type { CommandRunner } from '../slurm/commands.js';
+import { LocalArchive } from './archive.js';
+import type { ReportArchive } from './types.js';
+
+/** What {@link openArchive} needs. */
+export interface ArchiveSetup {
+  readonly config: CtldConfig;
+  readonly log: Logger;
+  readonly cluster: string;
+}
+
+/** The local archive of `reports.dir`, its files in `reports.adminGroup`. */
+export async function openArchive(opts: ArchiveSetup, run: CommandRunner): Promise<ReportArchive> {
+  const { config, log } = opts;
+  const gid = await resolveGroup(config.reports.adminGroup, run, config.slurm.timeout);
+  return LocalArchive.open({
+    dir: config.reports.dir,
+    cluster: opts.cluster,
+    log,
+    ...(gid === undefined ? {} : { gid }),
+  });
+}
+
+/** The mailer of `config.smtp`, or undefined while `smtp.host` is unset. */
+export function createMailer(
+  config: CtldConfig,
+  log: Logger,
+  transport: MailerOptions['transport'] | undefined,
+): UserMailer | undefined {
+  const smtp = config.smtp;
+  if (smtp.host === undefined) return undefined;
+  const password = readSecret({
+    file: smtp.passwordFile,
+    envVar: 'SLURMSCOPE_SMTP_PASSWORD',
+    key: 'smtp.passwordFile',
+  });
+  log.info(
+    { host: smtp.host, port: smtp.port, userDomain: smtp.userDomain },
+    'mails to users about poorly used jobs: on',
+  );
+  return new UserMailer({
+    host: smtp.host,
+    port: smtp.port,
+    from: smtp.from,
+    userDomain: smtp.userDomain,
+    minElapsedSeconds: smtp.minElapsed / 1000,
+    maxPerUserPerDay: smtp.maxPerUserPerDay,
+    log,
+    ...(smtp.user === undefined ? {} : { user: smtp.user }),
+    ...(password === undefined ? {} : { password }),
+    ...(transport === undefined ? {} : { transport }),
+  });
+}
+
+/** The gid of `reports.adminGroup` (a gid, or a name resolved with `getent group`). */
+export async function resolveGroup(
+  group: string | undefined,
+  run: CommandRunner,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  if (group === undefined) return undefined;
+  if (/^\d+$/.test(group)) return Number(group);
+  try {
+    const r = await run('getent', ['group', group], { timeoutMs, maxBytes: 1024 * 1024 });
+    const gid = Number(r.stdout.split(':')[2]);
+    if (!Number.isInteger(gid)) throw new Error(`unexpected getent output ${JSON.stringify(r.stdout.slice(0, 80))}`);
+    return gid;
+  } catch (err) {
+    throw new ConfigError('(config)', 'reports.adminGroup', `cannot resolve group "${group}": ${errorMessage(err)}`);
+  }
+}
