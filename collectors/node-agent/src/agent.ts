@@ -7,7 +7,7 @@ import type { InfluxSink } from '@slurmscope/influxdb';
 import { readBootId } from './collectors/index.js';
 import { CtldReporter } from './ctld-reporter.js';
 import { monitorSource, onceSource, type GpuSource } from './gpu-source.js';
-import { AGENT_FAMILIES } from './metrics.js';
+import { AGENT_FAMILIES, withNode } from './metrics.js';
 import { Sampler, type Cycle } from './sampler.js';
 import { emptyState, loadState, saveState } from './state.js';
 import { readBatchScript } from './batch-script.js';
@@ -66,7 +66,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   const extra: Array<() => MetricFamily[]> = [];
 
   const influx = await openInflux(config, log);
-  if (influx) extra.push(() => influx.metrics());
+  if (influx) extra.push(() => withNode(influx.metrics(), node));
   const reporter = config.ctld.url
     ? new CtldReporter({
         url: config.ctld.url,

@@ -1,6 +1,5 @@
 import type { FamilyDesc, MetricFamily, Sample } from '@slurmscope/model';
-import type { CounterFamily } from '@slurmscope/model';
-import { AGENT_FAMILIES as F } from './metrics.js';
+import { AGENT_FAMILIES as F, type NodeCounterFamily } from './metrics.js';
 import type { CycleData } from './sampler.js';
 
 const fam = (desc: FamilyDesc, samples: Sample[]): MetricFamily => ({ ...desc, samples });
@@ -10,7 +9,7 @@ const fam = (desc: FamilyDesc, samples: Sample[]): MetricFamily => ({ ...desc, s
  * no RAPL = no rapl/energy series; the first sample has no utilization, power or energy.
  * A GPU held by several jobs (sharing, MIG) appears once per holder, with the GPU's own values.
  */
-export function buildFamilies(data: CycleData, errors: CounterFamily): MetricFamily[] {
+export function buildFamilies(data: CycleData, errors: NodeCounterFamily): MetricFamily[] {
   const { node, readings, state } = data;
   // One label object per job, shared by its series in every family (nothing downstream mutates labels).
   const jobLabels = new Map(readings.map((r) => [r.jobid, { jobid: r.jobid, node }]));

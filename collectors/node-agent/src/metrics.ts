@@ -1,4 +1,4 @@
-import type { FamilyDesc, MetricType } from '@slurmscope/model';
+import { CounterFamily, type FamilyDesc, type Labels, type MetricFamily, type MetricType } from '@slurmscope/model';
 
 const family = (name: string, type: MetricType, help: string, labelNames: string[]): FamilyDesc => ({
   name,
@@ -108,7 +108,7 @@ export const AGENT_FAMILIES = {
     'slurmscope_collector_errors_total',
     'counter',
     'Errors per collector (a malformed file, a failed or hung tool); the rest of the sample goes on.',
-    ['collector'],
+    ['node', 'collector'],
   ),
   cycleSeconds: family('slurmscope_agent_cycle_seconds', 'gauge', 'Wall time of the last sampling cycle.', ['node']),
   cycleCpuSeconds: family(
@@ -118,3 +118,47 @@ export const AGENT_FAMILIES = {
     ['node'],
   ),
 } as const;
+
+/**
+ * A counter family of the agent whose every series carries the agent's `node` label, so that the
+ * agents of a cluster write distinct series to a store (InfluxDB, VictoriaMetrics) that has no
+ * `instance` label of its own.
+ */
+export class NodeCounterFamily {
+  private readonly counter: CounterFamily;
+
+  constructor(
+    desc: Omit<FamilyDesc, 'type'>,
+    private readonly node: string,
+  ) {
+    if (!desc.labelNames.includes('node')) throw new Error(`counter "${desc.name}" must declare the node label`);
+    this.counter = new CounterFamily(desc);
+  }
+
+  /** Adds `by` (default 1) to the series with `labels` and this agent's node. */
+  inc(labels: Labels = {}, by = 1): void {
+    this.counter.inc({ ...labels, node: this.node }, by);
+  }
+
+  /** The current value of the series with `labels` on this agent's node. */
+  get(labels: Labels = {}): number {
+    return this.counter.get({ ...labels, node: this.node });
+  }
+
+  /** The counter as a family. */
+  family(): MetricFamily {
+    return this.counter.family();
+  }
+}
+
+/**
+ * Families built elsewhere (the InfluxDB sink's self-metrics) with this agent's `node` label added
+ * to their declaration and to every sample, for the agent's /metrics.
+ */
+export function withNode(families: readonly MetricFamily[], node: string): MetricFamily[] {
+  return families.map((f) => ({
+    ...f,
+    labelNames: f.labelNames.includes('node') ? f.labelNames : ['node', ...f.labelNames],
+    samples: f.samples.map((s) => ({ labels: { node, ...s.labels }, value: s.value })),
+  }));
+}

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { CounterFamily } from '@slurmscope/model';
 import type { Logger } from '@slurmscope/model';
 import type { NodeReport } from '@slurmscope/common';
 import {
@@ -24,7 +23,7 @@ import {
 import { readOptional } from './collectors/fs.js';
 import { attributeEnergy } from './attribution.js';
 import { buildFamilies } from './families.js';
-import { AGENT_FAMILIES } from './metrics.js';
+import { AGENT_FAMILIES, NodeCounterFamily } from './metrics.js';
 import type { AgentState } from './state.js';
 import type { GpuSource } from './gpu-source.js';
 
@@ -70,10 +69,11 @@ export interface Cycle {
  * The agent's cycle without I/O to outputs: reads cgroups, RAPL and GPUs under `root`, continues
  * the counters in `state`, shares the interval's energy among jobs (attribution.ts) and returns
  * the families, the node report and the cores that jobs hold. One broken item never stops the
- * others: it is logged once and counted in `slurmscope_collector_errors_total{collector}`.
+ * others: it is logged once and counted in `slurmscope_collector_errors_total{node,collector}`.
  */
 export class Sampler {
-  readonly errors = new CounterFamily(AGENT_FAMILIES.collectorErrors);
+  /** `slurmscope_collector_errors_total{node,collector}`. */
+  readonly errors: NodeCounterFamily;
   private readonly raplZones: RaplZoneInfo[];
   private gpuInfos: NvidiaGpuInfo[] | undefined;
   private readonly allocations = new Map<string, readonly number[]>();
@@ -81,6 +81,7 @@ export class Sampler {
   private readonly cpus: number;
 
   constructor(private readonly opts: SamplerOptions) {
+    this.errors = new NodeCounterFamily(AGENT_FAMILIES.collectorErrors, opts.node);
     for (const collector of ['cgroup', 'rapl', 'gpu', 'state']) this.errors.inc({ collector }, 0);
     const rapl = discoverRapl(opts.root);
     this.raplZones = rapl.zones;

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MetricFamily } from '@slurmscope/model';
+import { parseComputeApps, parseGpuQuery } from './collectors/index.js';
+import type { GpuSource } from './gpu-source.js';
 
 /*
  * Helpers shared by the agent's sampler and end-to-end tests (not used by the agent itself).
@@ -49,4 +51,11 @@ export function valueOf(
   return families
     .find((f) => f.name === name)
     ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+}
+
+/** A fixed GPU source from the captured four-GPU A100 node (testdata/nvidia-smi/node*.csv). */
+export function fixtureGpus(): GpuSource {
+  const gpus = parseGpuQuery(readFileSync(join(TESTDATA, 'nvidia-smi/node.csv'), 'utf8'), 'node.csv');
+  const apps = parseComputeApps(readFileSync(join(TESTDATA, 'nvidia-smi/node-apps.csv'), 'utf8'), 'node-apps.csv');
+  return { gpus: () => gpus, apps: () => apps, takeErrors: () => 0, stop: async () => {} };
 }
