@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ctldConfigSchema, type NodeReport } from '@slurmscope/common';
+import { ConfigError, ctldConfigSchema, parseDuration, type NodeReport } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import { loadTls } from './api/server.js';
 import { startCtld, type CtldHandle } from './ctld.js';
@@ -41,6 +41,8 @@ interface FakeSlurm {
   calls(): string[];
   /** Makes every command fail (true) or answer again (false). */
   fail(on: boolean): void;
+  /** Makes every command hang until called with false (a slurmctld that does not answer). */
+  hang(on: boolean): void;
 }
 
 function fakeSlurm(t: TestContext): FakeSlurm {
@@ -48,11 +50,12 @@ function fakeSlurm(t: TestContext): FakeSlurm {
   cleanups(t).push(() => rmSync(dir, { recursive: true, force: true }));
   const log = join(dir, 'calls.log');
   const flag = join(dir, 'fail');
+  const hangFlag = join(dir, 'hang');
   const script = (name: string, body: string): void => {
     const file = join(dir, name);
     writeFileSync(
       file,
-      `#!/bin/sh\necho "${name} $*" >> '${log}'\nif [ -e '${flag}' ]; then echo "${name}: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi\n${body}\n`,
+      `#!/bin/sh\necho "${name} $*" >> '${log}'\nwhile [ -e '${hangFlag}' ]; do sleep 0.05; done\nif [ -e '${flag}' ]; then echo "${name}: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi\n${body}\n`,
     );
     chmodSync(file, 0o755);
   };
@@ -73,6 +76,7 @@ esac`,
     binDir: dir,
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
     fail: (on) => (on ? writeFileSync(flag, '') : rmSync(flag, { force: true })),
+    hang: (on) => (on ? writeFileSync(hangFlag, '') : rmSync(hangFlag, { force: true })),
   };
 }
 
@@ -83,14 +87,18 @@ async function start(
 ): Promise<{ ctld: CtldHandle; base: string; log: RecordingLogger }> {
   const tokenFile = join(slurm.dir, 'agent.token');
   writeFileSync(tokenFile, 'agent-tok\n', { mode: 0o600 });
-  const config = ctldConfigSchema.parse({
-    interval: '200ms',
-    api: { listen: '127.0.0.1:0' },
-    slurm: { binDir: slurm.binDir, timeout: '5s' },
-    reports: { dir: join(slurm.dir, 'reports') },
-    auth: { agentTokenFile: tokenFile },
-    ...extra,
-  });
+  const { interval = '200ms', ...rest } = extra as { interval?: string };
+  // Cycles of 200 ms, below the schema's 1 s floor, keep these tests short: set after validation.
+  const config = {
+    ...ctldConfigSchema.parse({
+      api: { listen: '127.0.0.1:0' },
+      slurm: { binDir: slurm.binDir, timeout: '5s' },
+      reports: { dir: join(slurm.dir, 'reports') },
+      auth: { agentTokenFile: tokenFile },
+      ...rest,
+    }),
+    interval: parseDuration(interval),
+  };
   const log = new RecordingLogger();
   const ctld = await startCtld({ config, log, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   cleanups(t).unshift(() => ctld.stop());
@@ -172,6 +180,28 @@ test('ctld: a failed poll serves the last snapshot with its age and the stale fl
   await until('a fresh answer', async () => {
     const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as { stale: boolean };
     return body.stale ? undefined : body;
+  });
+});
+
+test('ctld: during a hung poll /metrics and the API say stale together (one source), and fresh again after', async (t) => {
+  const slurm = fakeSlurm(t);
+  const { ctld, base } = await start(t, slurm, { slurm: { binDir: slurm.binDir, timeout: '30s' } });
+  t.after(() => slurm.hang(false));
+  await until('the first cycle', () => ctld.view());
+  const both = async (): Promise<{ api: boolean; metrics: string | undefined }> => {
+    const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as { stale: boolean; error?: string };
+    assert.equal(body.error, undefined, 'no poll failed: it hangs');
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return { api: body.stale, metrics: /^slurmscope_slurm_snapshot_stale (\d)$/m.exec(text)?.[1] };
+  };
+  slurm.hang(true);
+  // The poll now hangs (until the 30 s timeout): after 3 intervals of 200 ms the snapshot is stale.
+  await until('a stale answer from the API', async () => ((await both()).api ? true : undefined));
+  assert.deepEqual(await both(), { api: true, metrics: '1' }, '/metrics says what the API says');
+  slurm.hang(false);
+  await until('a fresh answer from both', async () => {
+    const b = await both();
+    return !b.api && b.metrics === '0' ? b : undefined;
   });
 });
 
@@ -313,7 +343,7 @@ test('ctld: each cycle goes to InfluxDB as line protocol; jobid only on per-job 
   );
   assert.ok(ctld.view());
   assert.ok(
-    lines.some((l) => /^slurmscope_slurm snapshot_age_seconds=/.test(l)),
+    lines.some((l) => /^slurmscope_slurm (?:\S+,)?snapshot_age_seconds=/.test(l)),
     'poller health is written too',
   );
   const withJobid = lines.filter((l) => l.split(' ')[0]!.includes('jobid='));

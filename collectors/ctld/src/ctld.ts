@@ -6,7 +6,7 @@ import { PrometheusExporter, renderText, type FamilySource, type HostPort } from
 import { createApiServer, loadTls } from './api/server.js';
 import type { ReportServicePort } from './api/report-port.js';
 import { buildCycleView } from './api/cycle-view.js';
-import type { CycleView } from './api/view.js';
+import { freshness, freshnessFamilies, type CycleView } from './api/view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { loadAuthSettings } from './auth/load.js';
 import { availabilityFamilies } from './availability-families.js';
@@ -42,7 +42,11 @@ export async function pollOnce(opts: CtldOptions): Promise<string> {
   try {
     const state = await poller.poll();
     if (!state.result) throw new Error(`Slurm poll failed: ${state.error ?? 'no result'}`);
-    const families = [...availabilityFamilies(state.result.availability), ...pollerFamilies(poller)];
+    const families = [
+      ...availabilityFamilies(state.result.availability),
+      ...pollerFamilies(poller),
+      ...freshnessFamilies(freshness({ poll: state }, Date.now(), opts.config.interval)),
+    ];
     return await renderText({ timestampMs: Date.now(), families }, families);
   } finally {
     await poller.close();
@@ -117,6 +121,8 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   const influx = await openInflux(config, env, log).catch(closing([poller, reports]));
   const sources: FamilySource[] = [
     () => pollerFamilies(poller),
+    // The API's freshness, not the poller's: during a hung poll both say stale.
+    () => freshnessFamilies(freshness(view, Date.now(), config.interval)),
     () => store.families(Date.now()),
     () => reports?.families() ?? [],
     () => selfFamilies(stats),
@@ -126,6 +132,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     ...availabilityFamilies({ timestampMs: 0, preemptionModelled: true, partitions: [] }),
     ...webjobsFamilies([]),
     ...pollerFamilies(poller),
+    ...freshnessFamilies(undefined),
     ...store.families(0),
     ...selfFamilies(stats),
   ];

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecordingLogger, type MetricFamily } from '@slurmscope/model';
+import { freshnessFamilies } from './api/view.js';
 import { availabilityFamilies } from './availability-families.js';
 import { CTLD_FAMILIES } from './metrics.js';
 import { slurmFixture } from './slurm/parse/fixtures.js';
@@ -29,6 +30,7 @@ function builtFamilies(): MetricFamily[] {
     ...availabilityFamilies(availability),
     ...webjobsFamilies(computeWebjobs({ jobs: snapshot.jobs, reports: [], nowMs: snapshot.timestampMs })),
     ...pollerFamilies(poller),
+    ...freshnessFamilies(undefined),
   ];
 }
 

@@ -105,13 +105,13 @@ export const CTLD_FAMILIES = {
   slurmSnapshotAge: family(
     'slurmscope_slurm_snapshot_age_seconds',
     'gauge',
-    'Age of the Slurm snapshot being served.',
+    'Age of the Slurm snapshot being served (as the API reports it).',
     [],
   ),
   slurmSnapshotStale: family(
     'slurmscope_slurm_snapshot_stale',
     'gauge',
-    '1 when the last Slurm poll failed and an older snapshot is served.',
+    "1 when the served Slurm snapshot is stale: the last poll failed, no poll finished for 3 intervals (a hung Slurm), or none yet; the API's stale flag.",
     [],
   ),
   slurmPollErrors: family('slurmscope_slurm_poll_errors_total', 'counter', 'Slurm polls that failed.', []),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PollResult } from '../slurm/snapshot.js';
-import { freshness, type CycleView } from './view.js';
+import { freshness, freshnessFamilies, type CycleView } from './view.js';
 
 const T = 1_800_000_000_000;
 const result = { snapshot: { timestampMs: T } } as unknown as PollResult;
@@ -57,3 +57,18 @@ for (const c of CASES) {
     assert.deepEqual(freshness(c.view, c.nowMs, 10_000), c.want);
   });
 }
+
+test("freshnessFamilies: the stale gauge and the age are those of freshness() (the API's), in every case", () => {
+  for (const c of CASES) {
+    const fresh = freshness(c.view, c.nowMs, 10_000);
+    const [age, stale] = freshnessFamilies(fresh);
+    assert.equal(stale?.name, 'slurmscope_slurm_snapshot_stale');
+    assert.deepEqual(stale?.samples, [{ labels: {}, value: fresh === undefined || fresh.stale ? 1 : 0 }], c.name);
+    assert.equal(age?.name, 'slurmscope_slurm_snapshot_age_seconds');
+    assert.deepEqual(
+      age?.samples,
+      fresh === undefined ? [] : [{ labels: {}, value: fresh.snapshotAgeSeconds }],
+      c.name,
+    );
+  }
+});

@@ -1,3 +1,5 @@
+import type { MetricFamily } from '@slurmscope/model';
+import { CTLD_FAMILIES } from '../metrics.js';
 import type { PollState } from '../slurm/poller.js';
 import type { Webjob } from '../webjobs.js';
 import type { PreparedBody } from './bodies.js';
@@ -60,4 +62,19 @@ export function freshness(
     stale: view.poll.stale || age * 1000 > staleAfterIntervals * intervalMs,
     ...(view.poll.error === undefined ? {} : { error: view.poll.error }),
   };
+}
+
+/**
+ * `slurmscope_slurm_snapshot_age_seconds` and `slurmscope_slurm_snapshot_stale` of a freshness
+ * (from {@link freshness}, as the API reads it: /metrics and the API never disagree). No
+ * snapshot yet (undefined) is stale, as the API's 503 says, and has no age.
+ */
+export function freshnessFamilies(fresh: Freshness | undefined): MetricFamily[] {
+  return [
+    {
+      ...CTLD_FAMILIES.slurmSnapshotAge,
+      samples: fresh === undefined ? [] : [{ labels: {}, value: fresh.snapshotAgeSeconds }],
+    },
+    { ...CTLD_FAMILIES.slurmSnapshotStale, samples: [{ labels: {}, value: fresh?.stale !== false ? 1 : 0 }] },
+  ];
 }

@@ -150,17 +150,17 @@ export class SlurmPoller {
   }
 }
 
-/** The poller's own families: snapshot age and staleness, poll errors, commands run, job counts. */
-export function pollerFamilies(p: SlurmPoller, nowMs = Date.now()): MetricFamily[] {
-  const age = p.ageSeconds(nowMs);
+/**
+ * The poller's own families: poll errors, commands run, job counts. The snapshot's age and
+ * stale flag are ctld's (`freshnessFamilies`): what is served, as the API says it.
+ */
+export function pollerFamilies(p: SlurmPoller): MetricFamily[] {
   const snap = p.current.result?.snapshot;
   const g = (desc: FamilyDesc, value: number | undefined): MetricFamily => ({
     ...desc,
     samples: value === undefined ? [] : [{ labels: {}, value }],
   });
   return [
-    g(F.slurmSnapshotAge, age),
-    g(F.slurmSnapshotStale, p.current.stale ? 1 : 0),
     g(F.slurmPollErrors, p.errors),
     {
       ...F.slurmCommands,
