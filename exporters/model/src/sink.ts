@@ -1,4 +1,4 @@
-import type { Snapshot } from './sample.js';
+import type { MetricFamily, Snapshot } from './sample.js';
 
 /**
  * A destination for snapshots (InfluxDB, a test's memory). Collectors call `export` once per
@@ -10,6 +10,8 @@ export interface Sink {
   export(snapshot: Snapshot): Promise<void>;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** The sink's own health (writes, retries, drops), read at every scrape; absent when it keeps none. */
+  metrics?(): readonly MetricFamily[];
 }
 
 /** A sink that keeps every snapshot in memory, for tests. */

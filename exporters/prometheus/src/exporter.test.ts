@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { CounterFamily, RecordingLogger, type FamilyDesc, type MetricFamily, type Snapshot } from '@slurmscope/model';
-import { PrometheusExporter, renderText } from './exporter.js';
+import { PrometheusExporter, prometheusExposition, renderText } from './exporter.js';
 
 const CPU: FamilyDesc = {
   name: 'slurmscope_job_cpu_seconds_total',
@@ -183,4 +183,20 @@ test('renderText: golden exposition (UPDATE_GOLDEN=1 rewrites testdata/golden.pr
   const text = await renderText(snapshot, DESCS);
   if (process.env.UPDATE_GOLDEN === '1') await writeFile(GOLDEN, text);
   assert.equal(text, await readFile(GOLDEN, 'utf8'));
+});
+
+test('prometheusExposition: an exposition port over a snapshot provider, read at each scrape', async () => {
+  const cycle: { latest?: Snapshot } = {};
+  const exposition = prometheusExposition()({
+    families: DESCS,
+    read: () => cycle.latest,
+    sources: [() => [fam(JOBS, [{ labels: {}, value: 3 }])]],
+  });
+  assert.match(exposition.contentType, /^text\/plain/);
+  assert.deepEqual(sampleLines(await exposition.metrics()), ['slurmscope_node_jobs 3']);
+  cycle.latest = snap(fam(MEM, [{ labels: { jobid: '7', node: 'n1' }, value: 5 }]));
+  assert.deepEqual(sampleLines(await exposition.metrics()), [
+    'slurmscope_job_memory_used_bytes{jobid="7",node="n1"} 5',
+    'slurmscope_node_jobs 3',
+  ]);
 });

@@ -1,8 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FamilyDesc, Logger, MetricFamily, Snapshot } from '@slurmscope/model';
+import type { ExpositionPort, FamilyDesc, FamilySource, Logger, MetricFamily, Snapshot } from '@slurmscope/model';
 
-/** A producer of families read at every scrape (a sink's self-metrics, an error counter). */
-export type FamilySource = () => readonly MetricFamily[];
+export type { FamilySource } from '@slurmscope/model';
 
 /** Options of a {@link PrometheusExporter}. */
 export interface PrometheusExporterOptions {
@@ -164,4 +163,9 @@ export function renderText(
   sources: readonly FamilySource[] = [],
 ): Promise<string> {
   return new PrometheusExporter({ families: descs, read: () => snapshot, sources }).metrics();
+}
+
+/** The Prometheus text exposition as a daemon's exposition port (a PrometheusExporter per provider). */
+export function prometheusExposition(log?: Logger): ExpositionPort {
+  return (p) => new PrometheusExporter({ families: p.families, read: () => p.read(), sources: p.sources, log });
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@slurmscope/model';
+import type { Exposition, Logger } from '@slurmscope/model';
 
 /**
  * An extra route: handles the request and returns true, or returns false to let the next
@@ -9,11 +9,7 @@ import type { Logger } from '@slurmscope/model';
  */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
-/** What the server scrapes: a PrometheusExporter, or anything that renders an exposition. */
-export interface Exposition {
-  metrics(): Promise<string>;
-  readonly contentType: string;
-}
+export type { Exposition } from '@slurmscope/model';
 
 /** Options of a {@link MetricsServer}. */
 export interface MetricsServerOptions {
