@@ -1,13 +1,16 @@
 import { z } from 'zod/v3';
-import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
+import { durationBetween, influxSection, listenAddress, logSection } from './schema-parts.js';
 
 /**
  * The node agent's configuration (`/etc/slurmscope/agent.yaml`). Every key has its default here
  * and nowhere else; `collectors/cli/sample-agent.yaml` shows them all.
  */
 export const agentConfigSchema = z.strictObject({
-  /** Sampling interval of the agent's cycle. */
-  interval: duration.default('10s'),
+  /**
+   * Sampling interval of the agent's cycle (100ms to 5m; below 1s for tests). At most 5m: a RAPL
+   * counter wraps after ~15 min at 300 W, and two wraps in one interval look like one.
+   */
+  interval: durationBetween('100ms', '5m').default('10s'),
   /** Slurm node name this agent measures; default the short hostname. */
   node: z.string().min(1).optional(),
   /** Filesystem root under which /sys and /proc are read (tests use a fixture tree). */
@@ -30,8 +33,8 @@ export const agentConfigSchema = z.strictObject({
       url: z.string().url().optional(),
       /** File holding the agents' bearer token; or env SLURMSCOPE_AGENT_TOKEN. */
       tokenFile: z.string().optional(),
-      /** Timeout of one report; a slow ctld never delays sampling. */
-      timeout: duration.default('5s'),
+      /** Timeout of one report (100ms to 10m); a slow ctld never delays sampling. */
+      timeout: durationBetween('100ms', '10m').default('5s'),
     })
     .default({}),
   /** NVIDIA GPUs through nvidia-smi. */
@@ -41,8 +44,8 @@ export const agentConfigSchema = z.strictObject({
       mode: z.enum(['auto', 'off']).default('auto'),
       /** nvidia-smi executable (name on PATH or absolute path). */
       nvidiaSmi: z.string().min(1).default('nvidia-smi'),
-      /** Longest wait for a reading before the GPU part of a cycle is skipped. */
-      timeout: duration.default('5s'),
+      /** Longest wait for a reading before the GPU part of a cycle is skipped (100ms to 10m). */
+      timeout: durationBetween('100ms', '10m').default('5s'),
     })
     .default({}),
   /** Where slurmd keeps its spool (batch scripts are read from there for job reports). */
@@ -59,12 +62,12 @@ export const agentConfigSchema = z.strictObject({
       mode: z.enum(['off', 'node', 'core']).default('off'),
       /** max_freq: lower scaling_max_freq to the floor; governor: switch to "powersave". */
       method: z.enum(['max_freq', 'governor']).default('max_freq'),
-      /** How long a core must be free of jobs before it is throttled. */
-      grace: duration.default('60s'),
+      /** How long a core must be free of jobs before it is throttled (0ms to 1d). */
+      grace: durationBetween('0ms', '1d').default('60s'),
       /** Floor frequency in kHz; absent = each core's cpuinfo_min_freq. */
       floorKHz: z.number().int().positive().optional(),
-      /** After a prolog, cores stay untouched until the job's cgroup came and went, or this long. */
-      prologTimeout: duration.default('5m'),
+      /** After a prolog, cores stay untouched until the job's cgroup came and went, or this long (1s to 1d). */
+      prologTimeout: durationBetween('1s', '1d').default('5m'),
       /** Local socket of the hooks (root-only). */
       socket: z.string().min(1).default('/run/slurmscope/agent.sock'),
     })

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { ConfigError } from './errors.js';
+import { z } from 'zod/v3';
+import { agentConfigSchema } from './agent-config.js';
+import { ctldConfigSchema } from './ctld-config.js';
 import { loadConfig, validate } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slurmscope-config-'));
@@ -49,6 +52,21 @@ test('bad configs: one ConfigError naming file and key', () => {
     { name: 'bad duration unit', text: 'interval: 10x\n', key: 'interval', reason: /not a duration/ },
     { name: 'bad listen', text: 'prometheus:\n  listen: 9817\n', key: 'prometheus.listen', reason: /string|host:port/ },
     { name: 'bad url', text: 'influxdb:\n  url: not a url\n', key: 'influxdb.url', reason: /URL/i },
+    { name: 'interval 0ms', text: 'interval: 0ms\n', key: 'interval', reason: /^must be between 100ms and 5m$/ },
+    { name: 'interval 30d', text: 'interval: 30d\n', key: 'interval', reason: /^must be between 100ms and 5m$/ },
+    {
+      name: 'grace 2d',
+      text: 'throttle:\n  grace: 2d\n',
+      key: 'throttle.grace',
+      reason: /^must be between 0ms and 1d$/,
+    },
+    { name: 'gpu timeout 0ms', text: 'gpu:\n  timeout: 0ms\n', key: 'gpu.timeout', reason: /between 100ms and 10m/ },
+    {
+      name: 'port beyond 65535',
+      text: 'prometheus:\n  listen: 127.0.0.1:99999\n',
+      key: 'prometheus.listen',
+      reason: /^port must be between 0 and 65535, not 99999$/,
+    },
     {
       name: 'negative floor',
       text: 'throttle:\n  floorKHz: -5\n',
@@ -123,5 +141,84 @@ for (const kind of ['agent', 'ctld'] as const) {
     const full = load(uncommented);
     const parsed = validate(kind, full, url.pathname);
     assert.deepEqual(parsed, defaults, 'every default shown equals the schema default');
+  });
+}
+
+test('ctld: out-of-range durations and ports name the key and the bounds', () => {
+  const cases: Array<[string, string, string]> = [
+    ['interval: 0ms\n', 'interval', 'must be between 1s and 1h'],
+    ['interval: 30d\n', 'interval', 'must be between 1s and 1h'],
+    ['slurm:\n  timeout: 11m\n', 'slurm.timeout', 'must be between 100ms and 10m'],
+    ['co2:\n  http:\n    cacheFor: 10s\n', 'co2.http.cacheFor', 'must be between 1m and 1d'],
+    ['api:\n  listen: 127.0.0.1:65536\n', 'api.listen', 'port must be between 0 and 65535, not 65536'],
+  ];
+  for (const [text, key, reason] of cases) {
+    const file = write(`ctld-${key}.yaml`, text);
+    assert.throws(
+      () => loadConfig('ctld', { explicit: file, env: {} }),
+      (err: unknown) => err instanceof ConfigError && err.message === `${file}: key "${key}": ${reason}`,
+      text,
+    );
+  }
+  for (const ok of ['interval: 1s\n', 'interval: 1h\n', 'api:\n  listen: "[::1]:0"\n', 'api:\n  listen: :65535\n'])
+    assert.doesNotThrow(() => validate('ctld', load(ok), 'ok.yaml'), ok);
+});
+
+/** Dotted paths of every duration key of a schema (zod transforms of a string; listen addresses are refinements). */
+function durationKeys(schema: z.ZodTypeAny, path: string[] = []): string[] {
+  let s = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s._def.innerType as z.ZodTypeAny;
+  if (s instanceof z.ZodObject)
+    return Object.entries(s.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => durationKeys(v, [...path, k]));
+  if (s instanceof z.ZodEffects && s._def.effect.type === 'transform' && s.innerType() instanceof z.ZodString)
+    return [path.join('.')];
+  return [];
+}
+
+/** Each "# key: value" line of a sample config by dotted path, with the comment lines just above it. */
+function sampleKeyLines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const stack: string[] = [];
+  let above: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^#[# ]( *)([A-Za-z]\w*):( |$)/.exec(line);
+    if (!m) {
+      above = line.trim() === '' ? [] : [...above, line];
+      continue;
+    }
+    const depth = Math.floor(m[1]!.length / 2); // "## key:" is a top-level example
+    stack.length = depth;
+    stack.push(m[2]!);
+    out.set(stack.join('.'), [...above, line].join('\n'));
+    above = [];
+  }
+  return out;
+}
+
+for (const [kind, schema] of [
+  ['agent', agentConfigSchema],
+  ['ctld', ctldConfigSchema],
+] as const) {
+  test(`${kind}: every duration key has bounds (never past 24.8 days, where Node's timers overflow), shown in the sample`, () => {
+    const keys = durationKeys(schema);
+    assert.ok(keys.length >= 6, keys.join(' '));
+    const sample = sampleKeyLines(readFileSync(new URL(`../../cli/sample-${kind}.yaml`, import.meta.url), 'utf8'));
+    for (const key of keys) {
+      const raw = key.split('.').reduceRight<unknown>((value, k) => ({ [k]: value }), '30d');
+      let bounds: RegExpExecArray | null = null;
+      assert.throws(
+        () => validate(kind, raw, 'f.yaml'),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.key === key &&
+          (bounds = /^must be between (\S+) and (\S+)$/.exec(err.reason)) !== null,
+        `${key}: 30d`,
+      );
+      const [, min, max] = bounds as unknown as RegExpExecArray;
+      assert.ok(
+        sample.get(key)?.includes(`${min} to ${max}`),
+        `sample-${kind}.yaml shows "${min} to ${max}" for ${key}`,
+      );
+    }
   });
 }

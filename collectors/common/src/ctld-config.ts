@@ -1,13 +1,13 @@
 import { z } from 'zod/v3';
-import { duration, influxSection, listenAddress, logSection } from './schema-parts.js';
+import { durationBetween, influxSection, listenAddress, logSection } from './schema-parts.js';
 
 /**
  * ctld's configuration (`/etc/slurmscope/ctld.yaml`), read by `ctld` and `report`. Every key
  * has its default here and nowhere else; `collectors/cli/sample-ctld.yaml` shows them all.
  */
 export const ctldConfigSchema = z.strictObject({
-  /** Slurm poll interval: ctld's load on slurmctld is proportional to this alone. */
-  interval: duration.default('30s'),
+  /** Slurm poll interval (1s to 1h): ctld's load on slurmctld is proportional to this alone. */
+  interval: durationBetween('1s', '1h').default('30s'),
   /** Cluster name used in the archive and metrics; default Slurm's ClusterName. */
   cluster: z.string().min(1).optional(),
   /** Directory of ctld's own state (the InfluxDB spool); the archive has its own `reports.dir`. */
@@ -25,8 +25,8 @@ export const ctldConfigSchema = z.strictObject({
   /** How ctld calls Slurm. */
   slurm: z
     .strictObject({
-      /** Timeout of each Slurm command. */
-      timeout: duration.default('20s'),
+      /** Timeout of each Slurm command (100ms to 10m); its whole process group is killed beyond it. */
+      timeout: durationBetween('100ms', '10m').default('20s'),
       /** Directory of squeue/sinfo/scontrol; default PATH. */
       binDir: z.string().optional(),
     })
@@ -58,8 +58,8 @@ export const ctldConfigSchema = z.strictObject({
       passwordFile: z.string().optional(),
       /** Domain appended to a Slurm user name to form the address. */
       userDomain: z.string().default('localhost'),
-      /** Jobs shorter than this get no mail. */
-      minElapsed: duration.default('10m'),
+      /** Jobs shorter than this get no mail (0ms to 7d). */
+      minElapsed: durationBetween('0ms', '7d').default('10m'),
       /** Mails per user in any 24 hours; beyond, counted in slurmscope_mails_suppressed_total. */
       maxPerUserPerDay: z.number().int().min(1).default(3),
     })
@@ -97,10 +97,10 @@ export const ctldConfigSchema = z.strictObject({
           zone: z.string().min(1).optional(),
           /** File holding the API token (sent as `auth-token`); or env SLURMSCOPE_CO2_TOKEN. */
           tokenFile: z.string().optional(),
-          /** How long a fetched value is used before it is fetched again. */
-          cacheFor: duration.default('15m'),
-          /** Timeout of one request. */
-          timeout: duration.default('10s'),
+          /** How long a fetched value is used before it is fetched again (1m to 1d). */
+          cacheFor: durationBetween('1m', '1d').default('15m'),
+          /** Timeout of one request (100ms to 10m). */
+          timeout: durationBetween('100ms', '10m').default('10s'),
         })
         .default({}),
     })
