@@ -1,6 +1,9 @@
 // Helpers of the ctld integration tests (beside test/src/lib): sdiag's RPC counters, the CLI
 // started under another uid with its stderr kept, pino log lines.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { CLI, waitFor } from '../lib/index.js';
 
 /** slurmctld's RPC counters (sdiag text): per message type and per user id. */
@@ -40,16 +43,67 @@ export interface CliProcess {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-/** Starts `node collectors/cli/dist/main.js <args>`, optionally as another uid (lib's startDaemon cannot). */
+/** The built CLI as some uid can run it; `remove` deletes the copy, if one was made. */
+export interface ReadableCli {
+  /** Path of `main.js`. */
+  readonly main: string;
+  /** Where to run it from (a directory `uid` can enter). */
+  readonly cwd: string;
+  remove(): void;
+}
+
+/**
+ * The built CLI where `uid` can read it. The checkout's own when `uid` can (a clone under
+ * /work or /home); else, as in a clone under /root (mode 0700), a copy under a world-readable
+ * temp dir: the root package.json and node_modules, and each workspace's package.json, dist and
+ * node_modules, with the same layout (node_modules/@slurmscope/* are relative links).
+ */
+export function cliReadableBy(uid: number): ReadableCli {
+  const probe = spawnSync(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1], 4)', CLI], {
+    uid,
+    gid: uid,
+    cwd: '/',
+    stdio: 'ignore',
+    timeout: 20_000,
+  });
+  if (probe.status === 0) return { main: CLI, cwd: '/', remove: () => {} };
+  const root = join(dirname(CLI), '../../..');
+  const dir = mkdtempSync(join(tmpdir(), 'slurmscope-cli-'));
+  chmodSync(dir, 0o755);
+  const parts = ['package.json', 'node_modules'];
+  for (const group of ['collectors', 'exporters'])
+    for (const ws of readdirSync(join(root, group)))
+      for (const part of ['package.json', 'dist', 'node_modules'])
+        if (existsSync(join(root, group, ws, part))) parts.push(join(group, ws, part));
+  // cp -a keeps the workspace links and the files' modes (readable by all, as npm and tsc write them).
+  const cp = spawnSync('cp', ['-a', '--parents', ...parts, dir], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  if (cp.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`copying the CLI for uid ${uid} failed: ${cp.stderr || cp.error?.message}`);
+  }
+  return {
+    main: join(dir, relative(root, CLI)),
+    cwd: dir,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Starts `node collectors/cli/dist/main.js <args>`, optionally as another uid (lib's startDaemon
+ * cannot); then from a copy that uid can read when the checkout is closed to it (see cliReadableBy).
+ */
 export function startCli(
   args: readonly string[],
   opts: { env: NodeJS.ProcessEnv; uid?: number; gid?: number },
 ): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const cli = opts.uid === undefined ? undefined : cliReadableBy(opts.uid);
+  const child = spawn(process.execPath, [cli?.main ?? CLI, ...args], {
     env: opts.env,
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
+    ...(cli === undefined ? {} : { cwd: cli.cwd }),
   });
+  child.once('exit', () => cli?.remove());
   let err = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (c: string) => (err += c));
