@@ -52,8 +52,11 @@ export function registerReport(program: Command): void {
     );
 }
 
-/** The archive's cluster directory: `cluster` from the config, else the only one under reports.dir. */
-function clusterName(config: CtldConfig): string {
+/**
+ * The archive's cluster directory: `cluster` from the config, else the only one under reports.dir,
+ * else (a user may not list reports.dir, mode 0711) Slurm's ClusterName, as ctld takes it.
+ */
+async function clusterName(ctld: typeof import('@slurmscope/ctld'), config: CtldConfig): Promise<string> {
   if (config.cluster !== undefined) return config.cluster;
   let dirs: string[];
   try {
@@ -61,6 +64,8 @@ function clusterName(config: CtldConfig): string {
       .filter((d) => d.isDirectory())
       .map((d) => d.name);
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return slurmClusterName(ctld, config);
     throw new Error(`cannot read the report archive ${config.reports.dir}: ${errorMessage(err)}`);
   }
   const [only] = dirs;
@@ -70,6 +75,16 @@ function clusterName(config: CtldConfig): string {
   return only;
 }
 
+/** ClusterName from `scontrol show config`. */
+async function slurmClusterName(ctld: typeof import('@slurmscope/ctld'), config: CtldConfig): Promise<string> {
+  const bin = config.slurm.binDir === undefined ? 'scontrol' : join(config.slurm.binDir, 'scontrol');
+  const out = await runCommand(bin, ['show', 'config'], { timeoutMs: config.slurm.timeout, maxBytes: 4 * 1024 * 1024 });
+  const name = ctld.parseSlurmConfig(out.stdout).clusterName;
+  if (name === undefined)
+    throw new Error('set "cluster" in the ctld config: scontrol show config names no ClusterName');
+  return name;
+}
+
 async function loadReport(
   ctld: typeof import('@slurmscope/ctld'),
   config: CtldConfig,
@@ -77,7 +92,7 @@ async function loadReport(
   env: NodeJS.ProcessEnv,
 ): Promise<JobReport> {
   const { readReportFile, reportPath, ReportTooLargeError } = ctld;
-  const cluster = clusterName(config);
+  const cluster = await clusterName(ctld, config);
   const path = reportPath(config.reports.dir, cluster, id);
   if (path === undefined) throw new UsageError(`"${id}" is not a job id`);
   let localError: string;
