@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
+import { prometheusExposition } from '@slurmscope/prometheus';
 import { sampleOnce } from './agent.js';
 import { parseGpuQuery, parseComputeApps } from './collectors/index.js';
 import type { GpuSource } from './gpu-source.js';
@@ -24,6 +25,7 @@ test('agent --once on the fixture node matches the golden exposition (UPDATE_GOL
     root: fixture,
     node: 'n1',
     nvidiaSmi: join(testdata, 'bin/nvidia-smi'),
+    exposition: prometheusExposition(),
   });
   if (process.env.UPDATE_GOLDEN) writeFileSync(golden, text);
   assert.equal(text, readFileSync(golden, 'utf8'));

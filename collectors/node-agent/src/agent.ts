@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { cpuUsage } from 'node:process';
 import { readSecret, runEvery, type AgentConfig } from '@slurmscope/common';
-import type { Logger, MetricFamily, Snapshot } from '@slurmscope/model';
-import { MetricsServer, PrometheusExporter, renderText } from '@slurmscope/prometheus';
-import type { InfluxSink } from '@slurmscope/influxdb';
+import type { ExpositionPort, Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
+import { MetricsServer } from '@slurmscope/prometheus';
 import { readBootId } from './collectors/index.js';
 import { CtldReporter } from './ctld-reporter.js';
 import { monitorSource, onceSource, type GpuSource } from './gpu-source.js';
@@ -25,6 +24,10 @@ export interface AgentOptions {
   readonly node: string;
   /** nvidia-smi executable, or undefined when GPUs are off. */
   readonly nvidiaSmi: string | undefined;
+  /** Renders /metrics (and `--once`) from the agent's snapshots: the CLI passes the Prometheus text. */
+  readonly exposition: ExpositionPort;
+  /** Where each cycle's snapshot goes besides /metrics (InfluxDB, a test's memory); shut down when the agent stops. */
+  readonly sinks?: readonly Sink[];
 }
 
 const FAMILIES = Object.values(AGENT_FAMILIES);
@@ -42,7 +45,8 @@ export async function sampleOnce(opts: AgentOptions): Promise<string> {
   });
   const cycle = sampler.sample(Date.now());
   await gpu?.stop();
-  return renderText({ timestampMs: cycle.data.nowMs, families: cycle.families }, FAMILIES);
+  const snapshot: Snapshot = { timestampMs: cycle.data.nowMs, families: cycle.families };
+  return opts.exposition({ families: FAMILIES, read: () => snapshot }).metrics();
 }
 
 /**
@@ -65,8 +69,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   let latest: Snapshot | undefined;
   const extra: Array<() => MetricFamily[]> = [];
 
-  const influx = await openInflux(config, log);
-  if (influx) extra.push(() => withNode(influx.metrics(), node));
+  const sinks = opts.sinks ?? [];
+  for (const sink of sinks) if (sink.metrics) extra.push(() => withNode(sink.metrics?.() ?? [], node));
   const reporter = config.ctld.url
     ? new CtldReporter({
         url: config.ctld.url,
@@ -90,10 +94,9 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     return undefined;
   });
 
-  const exporter = new PrometheusExporter({ families: FAMILIES, read: () => latest, sources: extra, log });
   const server = new MetricsServer({
     listen: config.prometheus.listen,
-    exporter,
+    exporter: opts.exposition({ families: FAMILIES, read: () => latest, sources: extra }),
     log,
     title: `slurmscope agent on ${node}`,
   });
@@ -119,7 +122,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       jobCpus: new Map(c.data.readings.map((r) => [r.jobid, r.cpus])),
     });
     latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
-    if (influx) await influx.export(latest);
+    for (const sink of sinks) await sink.export(latest);
     if (reporter) void reporter.send(await withScripts(c, opts, reporter.scriptsKnown, log));
     try {
       await saveState(stateFile, state);
@@ -135,7 +138,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   await hooks?.close();
   const restored = throttler.restoreAll();
   if (restored.failed.length > 0) log.error({ cpus: restored.failed }, 'could not restore every throttled core');
-  await Promise.allSettled([gpu?.stop(), influx?.shutdown(), server.close()]);
+  await Promise.allSettled([gpu?.stop(), ...sinks.map((s) => s.shutdown()), server.close()]);
   await saveState(stateFile, state).catch((err: Error) =>
     log.error({ stateFile, err: err.message }, 'cannot save the agent state'),
   );
@@ -210,23 +213,4 @@ async function gpuSource(opts: AgentOptions, mode: 'once' | 'daemon'): Promise<G
   return mode === 'once'
     ? onceSource({ command, timeoutMs: timeout, log })
     : monitorSource({ command, intervalMs: opts.config.interval, timeoutMs: timeout, log });
-}
-
-async function openInflux(config: AgentConfig, log: Logger): Promise<InfluxSink | undefined> {
-  const c = config.influxdb;
-  if (!c.url) return undefined;
-  // Loaded only when configured: the InfluxDB client is ~1.5 MB resident that a Prometheus-only node never uses.
-  const { InfluxSink } = await import('@slurmscope/influxdb');
-  return InfluxSink.open({
-    url: c.url,
-    token: readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', key: 'influxdb.tokenFile' }),
-    org: c.org,
-    bucket: c.bucket,
-    batchSize: c.batchSize,
-    flushIntervalMs: c.flushInterval,
-    timeoutMs: c.timeout,
-    spoolDir: c.spoolDir ?? join(config.stateDir, 'spool'),
-    spoolMaxBytes: c.spoolMaxBytes,
-    log: log.child({ output: 'influxdb' }),
-  });
 }

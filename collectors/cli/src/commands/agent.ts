@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '@slurmscope/common';
+import { openOutputs, prometheusPort } from '../outputs.js';
 import { runAction, setup, stopSignal, UsageError } from '../run.js';
 
 interface AgentFlags {
@@ -57,11 +59,16 @@ export function registerAgent(program: Command): void {
           return;
         }
         if (flags.once) {
-          process.stdout.write(await sampleOnce(opts));
+          process.stdout.write(await sampleOnce({ ...opts, exposition: await prometheusPort(log) }));
           return;
         }
         log.info({ config: source, node: opts.node, root: opts.root }, 'configuration loaded');
-        await runAgent(opts, stopSignal(log));
+        const outputs = await openOutputs({
+          influxdb: config.influxdb,
+          defaultSpoolDir: join(config.stateDir, 'spool'),
+          log,
+        });
+        await runAgent({ ...opts, ...outputs }, stopSignal(log));
       }),
     );
 }
