@@ -24,9 +24,22 @@ export interface BuildInput {
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** Builds the report of an ended job. Pure: energy and CO2 are null where nothing measured energy. */
-export function buildReport(input: BuildInput): JobReport {
-  const { job, record } = input;
+/** What the job used, from the agents' totals and slurmdbd's record. */
+interface Usage {
+  readonly perNode: NodeTotals[];
+  readonly agentCpuSeconds: number;
+  readonly cpuSeconds: number;
+  readonly fromSacct: boolean;
+  readonly startMs: number | undefined;
+  readonly endMs: number | undefined;
+  readonly elapsed: number | undefined;
+  readonly cpuEfficiency: number | undefined;
+  readonly memPeak: number;
+  readonly gpuUtil: number | undefined;
+  readonly loadImbalance: number | undefined;
+}
+
+function usageOf(job: TrackedJob, record: SacctRecord | undefined): Usage {
   const info = job.info;
   const perNode: NodeTotals[] = [...job.nodes].map(([node, n]) => ({
     node,
@@ -53,25 +66,52 @@ export function buildReport(input: BuildInput): JobReport {
       ? cpuSeconds / (info.cpus * elapsed)
       : undefined;
   const memPeak = perNode.reduce((s, n) => s + n.memory_peak_bytes, 0);
-  let gpuSum = 0;
-  let gpuN = 0;
-  for (const n of job.nodes.values()) {
-    gpuSum += n.gpuUtilSum;
-    gpuN += n.gpuUtilCount;
-  }
-  const gpuUtil = gpuN === 0 ? undefined : gpuSum / gpuN;
   const perCpu = perNode.filter((n) => n.cpus > 0).map((n) => n.cpu_seconds / n.cpus);
   const loadImbalance = perCpu.length < 2 ? undefined : imbalance(perCpu);
-  const energy = job.energyMeasured ? job.measuredJoules + job.overheadJoules : null;
-  const findings = inspectJob({
-    ...(cpuEfficiency === undefined ? {} : { cpuEfficiency }),
-    gpus: info.gpus,
-    ...(gpuUtil === undefined ? {} : { gpuUtilization: gpuUtil }),
-    ...(loadImbalance === undefined ? {} : { loadImbalance }),
-    ...(perNode.length === 0 ? {} : { memoryPeakBytes: memPeak }),
-    memoryRequestedBytes: info.memoryBytes,
+  const gpuUtil = gpuUtilization(job);
+  return {
+    perNode,
+    agentCpuSeconds,
+    cpuSeconds,
+    fromSacct,
+    startMs,
+    endMs,
+    elapsed,
+    cpuEfficiency,
+    memPeak,
+    gpuUtil,
+    loadImbalance,
+  };
+}
+
+function gpuUtilization(job: TrackedJob): number | undefined {
+  let sum = 0;
+  let n = 0;
+  for (const node of job.nodes.values()) {
+    sum += node.gpuUtilSum;
+    n += node.gpuUtilCount;
+  }
+  return n === 0 ? undefined : sum / n;
+}
+
+function findingsOf(job: TrackedJob, u: Usage): JobReport['findings'] {
+  return inspectJob({
+    ...(u.cpuEfficiency === undefined ? {} : { cpuEfficiency: u.cpuEfficiency }),
+    gpus: job.info.gpus,
+    ...(u.gpuUtil === undefined ? {} : { gpuUtilization: u.gpuUtil }),
+    ...(u.loadImbalance === undefined ? {} : { loadImbalance: u.loadImbalance }),
+    ...(u.perNode.length === 0 ? {} : { memoryPeakBytes: u.memPeak }),
+    memoryRequestedBytes: job.info.memoryBytes,
   });
-  const script = job.script ?? input.dbdScript ?? null;
+}
+
+/**
+ * The report's first fields: ids, owner, record, times. They come first in the file, before
+ * `nodes`: the archive's index is rebuilt from each report's first 64 KiB (see entryFromHead).
+ */
+function headOf(input: BuildInput, u: Usage): Pick<JobReport, HeadKey> {
+  const { job, record } = input;
+  const info = job.info;
   return {
     format: 1,
     cluster: input.cluster,
@@ -88,27 +128,34 @@ export function buildReport(input: BuildInput): JobReport {
     qos: info.qos ?? null,
     state: record?.state ?? 'UNKNOWN',
     exit_code: record?.exitCode ?? null,
-    start_time: iso(startMs),
-    end_time: iso(endMs),
-    elapsed_seconds: elapsed ?? null,
-    nodes: info.nodes,
-    requested: {
-      cpus: info.cpus,
-      memory_bytes: info.memoryBytes,
-      gpus: info.gpus,
-      gpus_by_type: info.gpusByType,
-      time_limit_seconds: info.timeLimitSeconds ?? null,
-    },
-    used: {
-      cpu_efficiency: cpuEfficiency ?? null,
-      memory_peak_bytes: memPeak,
-      gpu_seconds: perNode.reduce((s, n) => s + n.gpu_seconds, 0),
-      gpu_utilization: gpuUtil ?? null,
-      load_imbalance: loadImbalance ?? null,
-    },
-    cpu_seconds: cpuSeconds,
-    cpu_seconds_source: fromSacct ? 'sacct' : 'agents',
-    cpu_seconds_agents: agentCpuSeconds,
+    start_time: iso(u.startMs),
+    end_time: iso(u.endMs),
+    elapsed_seconds: u.elapsed ?? null,
+  };
+}
+
+type HeadKey =
+  | 'format'
+  | 'cluster'
+  | 'jobid'
+  | 'display_id'
+  | 'array_job'
+  | 'het_job'
+  | 'user'
+  | 'uid'
+  | 'account'
+  | 'partition'
+  | 'qos'
+  | 'state'
+  | 'exit_code'
+  | 'start_time'
+  | 'end_time'
+  | 'elapsed_seconds';
+
+function energyOf(input: BuildInput): Pick<JobReport, 'energy_joules' | 'co2_grams' | 'energy' | 'co2'> {
+  const { job } = input;
+  const energy = job.energyMeasured ? job.measuredJoules + job.overheadJoules : null;
+  return {
     energy_joules: energy,
     co2_grams: energy === null ? null : job.co2Grams,
     energy: {
@@ -124,10 +171,39 @@ export function buildReport(input: BuildInput): JobReport {
       intensity_g_per_kwh: energy === null || energy === 0 ? null : job.joulesTimesIntensity / energy,
       note: co2MethodNote(input.co2, job.fallbackUsed, input.co2.nodeOverheadWatts),
     },
-    per_node: perNode,
+  };
+}
+
+/** Builds the report of an ended job. Pure: energy and CO2 are null where nothing measured energy. */
+export function buildReport(input: BuildInput): JobReport {
+  const { job, record } = input;
+  const info = job.info;
+  const u = usageOf(job, record);
+  return {
+    ...headOf(input, u),
+    nodes: info.nodes,
+    requested: {
+      cpus: info.cpus,
+      memory_bytes: info.memoryBytes,
+      gpus: info.gpus,
+      gpus_by_type: info.gpusByType,
+      time_limit_seconds: info.timeLimitSeconds ?? null,
+    },
+    used: {
+      cpu_efficiency: u.cpuEfficiency ?? null,
+      memory_peak_bytes: u.memPeak,
+      gpu_seconds: u.perNode.reduce((s, n) => s + n.gpu_seconds, 0),
+      gpu_utilization: u.gpuUtil ?? null,
+      load_imbalance: u.loadImbalance ?? null,
+    },
+    cpu_seconds: u.cpuSeconds,
+    cpu_seconds_source: u.fromSacct ? 'sacct' : 'agents',
+    cpu_seconds_agents: u.agentCpuSeconds,
+    ...energyOf(input),
+    per_node: u.perNode,
     profile: { points: job.profile.points() },
-    findings,
-    script,
+    findings: findingsOf(job, u),
+    script: job.script ?? input.dbdScript ?? null,
     script_source: job.script !== undefined ? 'agent' : input.dbdScript !== undefined ? 'slurmdbd' : null,
     record_source: record === undefined ? 'ctld' : 'sacct',
     generated_at: new Date(input.nowMs).toISOString(),

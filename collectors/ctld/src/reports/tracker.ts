@@ -151,22 +151,7 @@ export class JobTracker {
     const agg = aggs.get(t.info.jobid) ?? { cpu: [], mem: 0, gpu: [], t: r.timestampMs };
     aggs.set(t.info.jobid, agg);
     agg.t = Math.max(agg.t, r.timestampMs);
-    if (e.energyJoules !== undefined) {
-      // Agents keep counters across restarts; a smaller value means a fresh counter.
-      const before = n.energyJoules;
-      const delta =
-        before === undefined ? e.energyJoules : e.energyJoules >= before ? e.energyJoules - before : e.energyJoules;
-      const oh = overheadJoules(this.opts.nodeOverheadWatts, 1, seconds);
-      const reading = this.opts.intensity.at(r.timestampMs);
-      t.energyMeasured = true;
-      t.measuredJoules += delta;
-      t.overheadJoules += oh;
-      t.co2Grams += co2Grams(delta + oh, this.opts.pue, reading.gPerKwh);
-      t.joulesTimesIntensity += (delta + oh) * reading.gPerKwh;
-      t.fallbackUsed ||= reading.fallback;
-      n.energyJoules = e.energyJoules;
-      if (seconds > 0) agg.watts = (agg.watts ?? 0) + (delta + oh) / seconds;
-    }
+    if (e.energyJoules !== undefined) this.addEnergy(t, n, { at: r.timestampMs, joules: e.energyJoules, seconds }, agg);
     n.cpus = e.cpus;
     n.cpuSeconds = e.cpuSeconds;
     n.gpuSeconds = e.gpuSeconds;
@@ -181,6 +166,28 @@ export class JobTracker {
     if (e.cpuUtilization !== undefined) agg.cpu.push(e.cpuUtilization);
     agg.mem += e.memoryUsedBytes;
     t.nodes.set(r.node, n);
+  }
+
+  /** Prices the energy a node's counter gained over `seconds` (plus the node overhead) with the intensity then. */
+  private addEnergy(
+    t: TrackedJob,
+    n: TrackedNode,
+    c: { at: number; joules: number; seconds: number },
+    agg: CycleAgg,
+  ): void {
+    // Agents keep counters across restarts; a smaller value means a fresh counter.
+    const before = n.energyJoules;
+    const delta = before === undefined ? c.joules : c.joules >= before ? c.joules - before : c.joules;
+    const oh = overheadJoules(this.opts.nodeOverheadWatts, 1, c.seconds);
+    const reading = this.opts.intensity.at(c.at);
+    t.energyMeasured = true;
+    t.measuredJoules += delta;
+    t.overheadJoules += oh;
+    t.co2Grams += co2Grams(delta + oh, this.opts.pue, reading.gPerKwh);
+    t.joulesTimesIntensity += (delta + oh) * reading.gPerKwh;
+    t.fallbackUsed ||= reading.fallback;
+    n.energyJoules = c.joules;
+    if (c.seconds > 0) agg.watts = (agg.watts ?? 0) + (delta + oh) / c.seconds;
   }
 }
 
