@@ -4,14 +4,13 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { request } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ctldConfigSchema, parseDuration, type NodeReport } from '@slurmscope/common';
-import { RecordingLogger } from '@slurmscope/model';
+import { InMemorySink, RecordingLogger, type Sink } from '@slurmscope/model';
+import { prometheusExposition } from '@slurmscope/prometheus';
 import { loadTls } from './api/server.js';
 import { startCtld, type CtldHandle } from './ctld.js';
 import type { Webjob } from './webjobs.js';
@@ -84,6 +83,7 @@ async function start(
   t: TestContext,
   slurm: FakeSlurm,
   extra: Record<string, unknown> = {},
+  sinks: readonly Sink[] = [],
 ): Promise<{ ctld: CtldHandle; base: string; log: RecordingLogger }> {
   const tokenFile = join(slurm.dir, 'agent.token');
   writeFileSync(tokenFile, 'agent-tok\n', { mode: 0o600 });
@@ -100,7 +100,13 @@ async function start(
     interval: parseDuration(interval),
   };
   const log = new RecordingLogger();
-  const ctld = await startCtld({ config, log, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const ctld = await startCtld({
+    config,
+    log,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    exposition: prometheusExposition(log),
+    sinks,
+  });
   cleanups(t).unshift(() => ctld.stop());
   return { ctld, base: `http://127.0.0.1:${ctld.address.port}`, log };
 }
@@ -303,24 +309,10 @@ test('ctld: refuses to listen beyond loopback without TLS, and serves HTTPS with
   assert.match(body, /<title>slurmscope ctld \(cluster capture\)<\/title>/);
 });
 
-test('ctld: each cycle goes to InfluxDB as line protocol; jobid only on per-job series', async (t) => {
-  const lines: string[] = [];
-  const store = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      if (req.url?.startsWith('/api/v2/write')) lines.push(...body.split('\n').filter((l) => l !== ''));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise((r) => store.close(r)));
-  const url = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+test('ctld: each cycle goes to its sinks: two cycles in an in-memory sink, jobid only on per-job series; sinks shut down at stop', async (t) => {
+  const sink = new InMemorySink();
   const slurm = fakeSlurm(t);
-  const { ctld, base } = await start(t, slurm, {
-    influxdb: { url, flushInterval: '100ms', spoolDir: join(slurm.dir, 'spool') },
-  });
+  const { ctld, base } = await start(t, slurm, {}, [sink]);
   const res = await fetch(`${base}/api/v1/node-reports`, {
     method: 'POST',
     headers: { authorization: 'Bearer agent-tok' },
@@ -335,21 +327,30 @@ test('ctld: each cycle goes to InfluxDB as line protocol; jobid only on per-job 
     }),
   });
   assert.equal(res.status, 200);
-  await until('a per-job point and a partition point', () =>
-    lines.some((l) => l.startsWith('slurmscope_job,jobid=2 ')) &&
-    lines.some((l) => l.startsWith('slurmscope_partition,'))
-      ? true
-      : undefined,
-  );
-  assert.ok(ctld.view());
-  assert.ok(
-    lines.some((l) => /^slurmscope_slurm (?:\S+,)?snapshot_age_seconds=/.test(l)),
-    'poller health is written too',
-  );
-  const withJobid = lines.filter((l) => l.split(' ')[0]!.includes('jobid='));
+  const perJob = (n: number) =>
+    sink.snapshots[n]?.families.find((f) => f.name === 'slurmscope_job_cpu_efficiency_ratio')?.samples ?? [];
+  const first = await until('a cycle with job 2 measured, and one more', () => {
+    const i = sink.snapshots.findIndex((_, n) => perJob(n).some((s) => s.labels['jobid'] === '2'));
+    return i >= 0 && sink.snapshots.length > i + 1 ? i : undefined;
+  });
+  const [a, b] = [sink.snapshots[first]!, sink.snapshots[first + 1]!];
+  assert.ok(b.timestampMs > a.timestampMs, 'one snapshot per cycle, in order');
+  const names = new Set(b.families.map((f) => f.name));
+  for (const name of [
+    'slurmscope_partition_available_cpus',
+    'slurmscope_partition_available_gpus_by_type',
+    'slurmscope_slurm_snapshot_stale',
+    'slurmscope_slurm_commands_total',
+    'slurmscope_ctld_cycles_total',
+    'slurmscope_ctld_node_reports_total',
+  ])
+    assert.ok(names.has(name), `${name} in the sink`);
+  const withJobid = b.families.filter((f) => f.samples.some((s) => s.labels['jobid'] !== undefined));
   assert.ok(withJobid.length > 0);
   assert.ok(
-    withJobid.every((l) => l.startsWith('slurmscope_job,')),
-    `jobid on a cluster-level series: ${withJobid.find((l) => !l.startsWith('slurmscope_job,'))}`,
+    withJobid.every((f) => f.name.startsWith('slurmscope_job_')),
+    `jobid on a cluster-level series: ${withJobid.find((f) => !f.name.startsWith('slurmscope_job_'))?.name}`,
   );
+  await ctld.stop();
+  await assert.rejects(sink.export(b), /after shutdown/, 'ctld shut its sink down');
 });

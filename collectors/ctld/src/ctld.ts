@@ -1,8 +1,6 @@
-import { join } from 'node:path';
-import { readSecret, runEvery, type CtldConfig } from '@slurmscope/common';
-import { InfluxSink } from '@slurmscope/influxdb';
-import type { FamilyDesc, Logger, MetricFamily, Snapshot } from '@slurmscope/model';
-import { PrometheusExporter, renderText, type FamilySource, type HostPort } from '@slurmscope/prometheus';
+import { runEvery, type CtldConfig } from '@slurmscope/common';
+import type { ExpositionPort, FamilyDesc, FamilySource, Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
+import type { HostPort } from '@slurmscope/prometheus';
 import { createApiServer, loadTls } from './api/server.js';
 import type { ReportServicePort } from './api/report-port.js';
 import { buildCycleView } from './api/cycle-view.js';
@@ -24,6 +22,10 @@ export interface CtldOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Opens the job report service for a cluster; default {@link openReportService}. */
   readonly openReports?: (cluster: string) => Promise<ReportServicePort>;
+  /** Renders /metrics (and `--once`) from ctld's families: the CLI passes the Prometheus text. */
+  readonly exposition: ExpositionPort;
+  /** Where each cycle's families go besides /metrics (InfluxDB, a test's memory); shut down when ctld stops. */
+  readonly sinks?: readonly Sink[];
 }
 
 /**
@@ -47,7 +49,8 @@ export async function pollOnce(opts: CtldOptions): Promise<string> {
       ...pollerFamilies(poller),
       ...freshnessFamilies(freshness({ poll: state }, Date.now(), opts.config.interval)),
     ];
-    return await renderText({ timestampMs: Date.now(), families }, families);
+    const snapshot: Snapshot = { timestampMs: Date.now(), families };
+    return await opts.exposition({ families, read: () => snapshot }).metrics();
   } finally {
     await poller.close();
   }
@@ -71,14 +74,14 @@ export interface CtldHandle {
   readonly poller: SlurmPoller;
   /** The latest cycle; undefined before the first one finished. */
   view(): CycleView | undefined;
-  /** Stops polling (after the cycle in flight), closes the API, flushes InfluxDB, closes reports. */
+  /** Stops polling (after the cycle in flight), closes the API, shuts the sinks down (InfluxDB flushes), closes reports; once. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts ctld: one Slurm poll per `interval` (aligned, never overlapping), node reports kept
  * in memory, webjobs and reports computed per cycle, the API and /metrics served from the last
- * cycle (readers never cause a Slurm call), and the cycle's families written to InfluxDB.
+ * cycle (readers never cause a Slurm call), and the cycle's families exported to the sinks.
  * Throws ConfigError for unusable TLS, listen or secret settings before anything starts.
  */
 export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
@@ -109,7 +112,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   let reports = cluster === undefined ? undefined : await open(cluster).catch(closing([poller]));
   const stats = { cycles: 0, cycleSeconds: 0, reportErrors: 0 };
   let view: CycleView | undefined;
-  // The families of the last cycle, built at their first read (a scrape, the InfluxDB export):
+  // The families of the last cycle, built at their first read (a scrape, the sinks' export):
   // 30,000 jobs make ~90,000 samples that a cycle without readers need not build.
   let latest: Snapshot | undefined;
   let buildLatest: (() => Snapshot) | undefined;
@@ -118,7 +121,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     return latest;
   };
 
-  const influx = await openInflux(config, env, log).catch(closing([poller, reports]));
+  const sinks = opts.sinks ?? [];
   const sources: FamilySource[] = [
     () => pollerFamilies(poller),
     // The API's freshness, not the poller's: during a hung poll both say stale.
@@ -127,7 +130,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     () => reports?.families() ?? [],
     () => selfFamilies(stats),
   ];
-  if (influx) sources.push(() => influx.metrics());
+  for (const sink of sinks) if (sink.metrics) sources.push(() => sink.metrics?.() ?? []);
   const declared = [
     ...availabilityFamilies({ timestampMs: 0, preemptionModelled: true, partitions: [] }),
     ...webjobsFamilies([]),
@@ -136,11 +139,10 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     ...store.families(0),
     ...selfFamilies(stats),
   ];
-  const exporter = new PrometheusExporter({ families: declared, read: readLatest, sources, log });
   const server = createApiServer({
     listen: config.api.listen,
     tls,
-    exposition: exporter,
+    exposition: opts.exposition({ families: declared, read: readLatest, sources }),
     ctx: {
       view: () => view,
       reports: () => reports,
@@ -181,13 +183,15 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
       }
     }
     stats.cycleSeconds = (performance.now() - t0) / 1000;
-    if (influx) {
+    if (sinks.length > 0) {
       const families = [...(fresh ? (readLatest()?.families ?? []) : []), ...sources.flatMap((s) => s())];
-      await influx.export({ timestampMs: nowMs, families });
+      for (const sink of sinks) await sink.export({ timestampMs: nowMs, families });
     }
   };
 
-  const address = await server.start().catch(closing([poller, reports, influx && { close: () => influx.shutdown() }]));
+  const address = await server
+    .start()
+    .catch(closing([poller, reports, ...sinks.map((s) => ({ close: () => s.shutdown() }))]));
   log.info(
     {
       listen: `${address.host}:${address.port}`,
@@ -201,19 +205,27 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   if (!auth.agentTokenRequired) log.warn({}, 'no auth.agentTokenFile: node reports are accepted without a token');
   const ctl = new AbortController();
   const loop = runEvery(config.interval, ctl.signal, cycle, log, 'ctld cycle');
+  let stopping: Promise<void> | undefined;
 
   return {
     address,
     poller,
     view: () => view,
-    async stop() {
-      ctl.abort();
-      await loop;
-      const results = await Promise.allSettled([server.close(), influx?.shutdown(), reports?.close(), poller.close()]);
-      for (const r of results)
-        if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'ctld shutdown step failed');
-      log.info({ cycles: stats.cycles, polls: poller.polls, commands: poller.callCounts }, 'ctld stopped');
-    },
+    // Once: a second call (a test's cleanup after its own stop) waits for the first.
+    stop: () =>
+      (stopping ??= (async () => {
+        ctl.abort();
+        await loop;
+        const results = await Promise.allSettled([
+          server.close(),
+          ...sinks.map((s) => s.shutdown()),
+          reports?.close(),
+          poller.close(),
+        ]);
+        for (const r of results)
+          if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'ctld shutdown step failed');
+        log.info({ cycles: stats.cycles, polls: poller.polls, commands: poller.callCounts }, 'ctld stopped');
+      })()),
   };
 }
 
@@ -241,22 +253,4 @@ function selfFamilies(stats: { cycles: number; cycleSeconds: number; reportError
     one(CTLD_FAMILIES.ctldCycleSeconds, stats.cycleSeconds),
     one(CTLD_FAMILIES.ctldReportErrors, stats.reportErrors),
   ];
-}
-
-async function openInflux(config: CtldConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<InfluxSink | undefined> {
-  const c = config.influxdb;
-  if (!c.url) return undefined;
-  return InfluxSink.open({
-    url: c.url,
-    token: readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', env, key: 'influxdb.tokenFile' }),
-    org: c.org,
-    bucket: c.bucket,
-    batchSize: c.batchSize,
-    flushIntervalMs: c.flushInterval,
-    timeoutMs: c.timeout,
-    // ctld has no stateDir: the spool defaults to a sibling of the report archive.
-    spoolDir: c.spoolDir ?? join(config.stateDir, 'ctld-spool'),
-    spoolMaxBytes: c.spoolMaxBytes,
-    log: log.child({ output: 'influxdb' }),
-  });
 }

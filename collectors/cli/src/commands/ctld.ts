@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { openOutputs, prometheusPort } from '../outputs.js';
 import { runAction, setup, stopSignal } from '../run.js';
 
 /** `slurmscope ctld`: the cluster collector on the slurmctld host. */
@@ -20,11 +22,17 @@ export function registerCtld(program: Command): void {
         const { pollOnce, runCtld } = await import('@slurmscope/ctld');
         const { config, source, log } = setup('ctld', 'ctld', flags.config);
         if (flags.once) {
-          process.stdout.write(await pollOnce({ config, log }));
+          process.stdout.write(await pollOnce({ config, log, exposition: await prometheusPort(log) }));
           return;
         }
         log.info({ config: source }, 'configuration loaded');
-        await runCtld({ config, log }, stopSignal(log));
+        // The spool is a sibling of ctld's other state, apart from the report archive (reports.dir).
+        const outputs = await openOutputs({
+          influxdb: config.influxdb,
+          defaultSpoolDir: join(config.stateDir, 'ctld-spool'),
+          log,
+        });
+        await runCtld({ config, log, ...outputs }, stopSignal(log));
       }),
     );
 }
