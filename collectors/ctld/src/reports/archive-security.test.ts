@@ -157,3 +157,19 @@ test('job ids: a 5,000-digit or malformed id is no path and no report', async ()
   });
   assert.equal(await a.get('9'.repeat(5000)), undefined);
 });
+
+test("directories: ctld's own lose write bits for others; a reports.dir others may write (no sticky bit) is refused", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+  const log = new RecordingLogger();
+  const open = () => LocalArchive.open({ dir, cluster: 'c', log, grantRead: () => Promise.resolve() });
+  await (await open()).close();
+  chmodSync(join(dir, 'c'), 0o777);
+  await (await open()).close();
+  assert.equal(statSync(join(dir, 'c')).mode & 0o777, 0o755);
+  assert.ok(log.records.some((r) => r.level === 'warn' && /writable by others: fixed/.test(r.msg)));
+  chmodSync(dir, 0o1777); // as /tmp: others cannot move what is not theirs
+  await (await open()).close();
+  assert.equal(statSync(dir).mode & 0o7777, 0o1777, 'reports.dir is never changed');
+  chmodSync(dir, 0o777);
+  await assert.rejects(open(), new RegExp(`^Error: ${dir} \\(mode 777\\) is writable by others`));
+});

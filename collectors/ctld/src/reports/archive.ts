@@ -78,9 +78,9 @@ export class LocalArchive implements ReportArchive {
   }
 
   private async init(): Promise<void> {
-    for (const d of [this.opts.dir, this.clusterDir, join(this.clusterDir, 'aliases')]) {
-      await this.guard.directory(d);
-    }
+    await this.guard.directory(this.opts.dir, false);
+    await this.guard.directory(this.clusterDir, true);
+    await this.guard.directory(join(this.clusterDir, 'aliases'), true);
     const names: string[] = [];
     for (const n of await readdir(this.clusterDir)) {
       if (REPORT_FILE.test(n) && (await this.guard.adopt(join(this.clusterDir, n)))) names.push(n);

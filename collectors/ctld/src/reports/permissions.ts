@@ -57,22 +57,35 @@ export class ReportGuard {
     this.root = (process.getuid?.() ?? -1) === 0;
   }
 
-  /** Makes (or checks) an archive directory: ctld's, mode 0711; group/other write bits removed. */
-  async directory(path: string): Promise<void> {
+  /**
+   * Makes (or checks) an archive directory. ctld's own directories (`own`: the cluster's and its
+   * aliases) are taken back when ctld runs as root and lose group/other write bits. `reports.dir`
+   * itself may be the admin's: it is never changed once it exists, but one that others may write
+   * without the sticky bit (they could swap the cluster directory) is refused.
+   */
+  async directory(path: string, own: boolean): Promise<void> {
     const made = await mkdir(path, { recursive: true, mode: ARCHIVE_DIR_MODE });
     if (made !== undefined) await chmod(path, ARCHIVE_DIR_MODE); // whatever the umask
     const st = await stat(path); // `reports.dir` may be a link to the real place
     if (!st.isDirectory()) throw new Error(`${path} is not a directory`);
+    const writable = (st.mode & 0o022) !== 0;
+    if (!own || (st.uid !== this.uid && !this.root)) {
+      if (writable && (st.mode & 0o1000) === 0) {
+        const mode = (st.mode & 0o7777).toString(8);
+        throw new Error(`${path} (mode ${mode}) is writable by others, who could replace reports; make it ctld's only`);
+      }
+      return;
+    }
     if (st.uid !== this.uid) {
-      if (!this.root) throw new Error(`${path} is owned by uid ${st.uid}, not by ctld (uid ${this.uid})`);
       await chown(path, this.uid, -1);
       this.opts.log.warn({ dir: path, was: st.uid }, "report directory was not ctld's: taken back");
     }
-    if ((st.mode & 0o022) !== 0) {
-      await chmod(path, st.mode & 0o755);
-      const mode = (st.mode & 0o777).toString(8);
-      this.opts.log.warn({ dir: path, mode }, 'report directory was writable by others: fixed');
-    }
+    if (!writable) return;
+    await chmod(path, st.mode & 0o755);
+    this.opts.log.warn(
+      { dir: path, mode: (st.mode & 0o777).toString(8) },
+      'report directory was writable by others: fixed',
+    );
   }
 
   /** Protects a freshly written file (before it gets its name): owner, group, mode, reader ACL. */
