@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordingLogger } from '@slurmscope/model';
 import { Sampler } from './sampler.js';
@@ -84,5 +84,53 @@ describe('a RAPL counter that steps back', () => {
     assert.ok(Math.abs(valueOf(w, 'slurmscope_job_cpu_energy_joules_total', { jobid: '42' })! - 20) < 1e-6);
     assert.equal(valueOf(w, 'slurmscope_node_power_watts', { source: 'rapl' }), 10);
     assert.equal(valueOf(w, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 0);
+  });
+});
+
+describe('job cgroups on the sampler', () => {
+  const MEM42 = 'sys/fs/cgroup/memory/slurm_n1/uid_1000/job_42';
+
+  test('a file missing from a running job is a counted, logged cgroup error; the job keeps its counters', () => {
+    const root = copyNode();
+    const log = new RecordingLogger();
+    const s = sampler(root, log);
+    s.sample(T0);
+    bump(root, PKG0, 1_000_000_000n);
+    bump(root, JOB42, 8_000_000_000n);
+    const before = valueOf(s.sample(T0 + 10_000).families, 'slurmscope_job_energy_joules_total', { jobid: '42' })!;
+    assert.ok(before > 0);
+
+    renameSync(join(root, MEM42, 'memory.stat'), join(root, 'memory.stat.aside'));
+    const broken = s.sample(T0 + 20_000);
+    assert.equal(valueOf(broken.families, 'slurmscope_collector_errors_total', { node: 'n1', collector: 'cgroup' }), 1);
+    const logged = log.records.filter((r) => r.msg === 'collector error');
+    assert.equal(logged.length, 1);
+    assert.match(JSON.stringify(logged[0]!.fields), /job_42\/memory\.stat/);
+    assert.ok(broken.data.state.jobs['42'], 'accumulators kept');
+    assert.deepEqual([...broken.heldCpus].sort(), [0, 1, 2, 3, 4, 5, 6, 7], 'an unread job may hold any core');
+
+    renameSync(join(root, 'memory.stat.aside'), join(root, MEM42, 'memory.stat'));
+    bump(root, PKG0, 1_000_000_000n);
+    bump(root, JOB42, 8_000_000_000n);
+    const back = s.sample(T0 + 30_000).families;
+    const after = valueOf(back, 'slurmscope_job_energy_joules_total', { jobid: '42' })!;
+    assert.ok(after >= before, `the counter continues (${before} -> ${after}), never restarts`);
+    assert.equal(
+      valueOf(back, 'slurmscope_job_cpu_utilization_ratio', { jobid: '42' }),
+      undefined,
+      'no delta over two intervals',
+    );
+  });
+
+  test('a job that ended (its folders gone) is no error', () => {
+    const root = copyNode();
+    const s = sampler(root);
+    s.sample(T0);
+    for (const c of ['cpuacct', 'memory', 'cpuset']) {
+      rmSync(join(root, `sys/fs/cgroup/${c}/slurm_n1/uid_1001`), { recursive: true, force: true });
+    }
+    const f = s.sample(T0 + 10_000);
+    assert.equal(valueOf(f.families, 'slurmscope_collector_errors_total', { collector: 'cgroup' }), 0);
+    assert.equal(f.data.state.jobs['43'], undefined);
   });
 });

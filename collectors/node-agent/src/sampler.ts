@@ -13,6 +13,7 @@ import {
   readJobs,
   readNvidiaGpuInfo,
   readPidJobs,
+  raplResetError,
   readRapl,
   type GpuAssignment,
   type JobReading,
@@ -23,9 +24,12 @@ import {
 import { readOptional } from './collectors/fs.js';
 import { attributeEnergy } from './attribution.js';
 import { buildFamilies } from './families.js';
+import { nodeReport } from './node-report.js';
 import { AGENT_FAMILIES, NodeCounterFamily } from './metrics.js';
 import type { AgentState } from './state.js';
 import type { GpuSource } from './gpu-source.js';
+
+export { nodeReport } from './node-report.js';
 
 /** What the sampler needs: where to read, which node, and its collaborators. */
 export interface SamplerOptions {
@@ -78,7 +82,9 @@ export class Sampler {
   private gpuInfos: NvidiaGpuInfo[] | undefined;
   private readonly allocations = new Map<string, readonly number[]>();
   private readonly logged = new Set<string>();
-  private readonly cpus: number;
+  private readonly onlineCpus: readonly number[];
+  /** Jobs whose cgroup could not be read in the last cycle. */
+  private unread: ReadonlySet<string> = new Set();
 
   constructor(private readonly opts: SamplerOptions) {
     this.errors = new NodeCounterFamily(AGENT_FAMILIES.collectorErrors, opts.node);
@@ -87,61 +93,103 @@ export class Sampler {
     this.raplZones = rapl.zones;
     for (const err of rapl.errors) this.fail('rapl', err);
     if (this.raplZones.length === 0) opts.log.debug({ root: opts.root }, 'no RAPL zones: node energy is not measured');
-    this.cpus = this.onlineCpus();
+    this.onlineCpus = this.readOnlineCpus();
   }
 
   /** Takes one sample at `nowMs`. */
   sample(nowMs: number): Cycle {
     const { state } = this.opts;
     const seconds = state.sampleMs > 0 && nowMs > state.sampleMs ? (nowMs - state.sampleMs) / 1000 : undefined;
-    const readings = this.readJobs();
+    const { readings, unread } = this.readJobs();
     const rapl = this.readRapl(seconds);
     const gpus = this.readGpus(readings);
+    const { deltas, utilization } = this.cpuDeltas(readings, seconds);
+    const power = seconds === undefined ? {} : this.attribute({ seconds, rapl, gpus, deltas });
+    this.carryForward(readings, unread);
+    state.sampleMs = nowMs;
+    const errs = this.opts.gpu?.takeErrors() ?? 0;
+    if (errs > 0) this.errors.inc({ collector: 'gpu' }, errs);
 
+    const data: CycleData = {
+      node: this.opts.node,
+      nowMs,
+      seconds,
+      cpus: this.onlineCpus.length,
+      readings,
+      utilization,
+      rapl: rapl.zones,
+      gpus,
+      raplWatts: power.raplWatts,
+      gpuWatts: power.gpuWatts,
+      state,
+    };
+    // A job that could not be read may hold any core: then none is free for the throttler.
+    const heldCpus = new Set(unread.size > 0 ? this.onlineCpus : readings.flatMap((r) => r.cpus));
+    return { data, families: buildFamilies(data, this.errors), report: nodeReport(data), heldCpus };
+  }
+
+  /** Each job's CPU-seconds and utilization over the interval (none for a job without a comparable previous reading). */
+  private cpuDeltas(
+    readings: readonly JobReading[],
+    seconds: number | undefined,
+  ): { deltas: Map<string, number>; utilization: Map<string, number> } {
     const deltas = new Map<string, number>();
     const utilization = new Map<string, number>();
+    if (seconds === undefined) return { deltas, utilization };
     for (const r of readings) {
-      const prev = state.jobs[r.jobid]?.lastCpuSeconds;
-      if (seconds === undefined || prev === undefined || r.cpuSeconds < prev) continue;
+      const prev = this.opts.state.jobs[r.jobid]?.lastCpuSeconds;
+      // After a cycle in which the job could not be read, its previous reading is two intervals old.
+      if (prev === undefined || r.cpuSeconds < prev || this.unread.has(r.jobid)) continue;
       deltas.set(r.jobid, r.cpuSeconds - prev);
       if (r.cpus.length > 0) utilization.set(r.jobid, (r.cpuSeconds - prev) / seconds / r.cpus.length);
     }
+    return { deltas, utilization };
+  }
 
-    let raplWatts: number | undefined;
-    let gpuWatts: number | undefined;
-    if (seconds !== undefined) {
-      const gpuEnergy = gpus
-        .filter((a) => a.gpu.powerWatts !== undefined)
-        .map((a) => ({ index: a.gpu.index, energyJoules: a.gpu.powerWatts! * seconds, jobs: a.jobids }));
-      const attribution = attributeEnergy({
-        seconds,
-        cpus: this.cpus,
-        cpuEnergyJoules: rapl.cpuJoules,
-        jobCpuSeconds: deltas,
-        gpus: gpuEnergy,
-      });
-      if (rapl.cpuJoules !== undefined) raplWatts = rapl.cpuJoules / seconds;
-      if (gpuEnergy.length > 0) gpuWatts = gpuEnergy.reduce((s, g) => s + g.energyJoules, 0) / seconds;
-      for (const g of gpuEnergy) state.gpuJoules[g.index] = (state.gpuJoules[g.index] ?? 0) + g.energyJoules;
-      state.restJoules += attribution.restJoules;
-      state.nodeJoules += attribution.totalJoules;
-      for (const [jobid, e] of attribution.jobs) {
-        const acc = state.jobs[jobid];
-        if (!acc) continue;
-        acc.cpuJoules += e.cpuJoules;
-        acc.gpuJoules += e.gpuJoules;
-        acc.energyMeasured ||= attribution.measured;
-      }
-      for (const a of gpus) {
-        for (const jobid of a.jobids) {
-          const acc = state.jobs[jobid];
-          if (acc) acc.gpuSeconds += seconds;
-        }
-      }
+  /** Shares the interval's energy among the jobs (attribution.ts) into the state; returns the node's power. */
+  private attribute(input: {
+    seconds: number;
+    rapl: { cpuJoules: number | undefined };
+    gpus: readonly GpuAssignment[];
+    deltas: ReadonlyMap<string, number>;
+  }): { raplWatts?: number; gpuWatts?: number } {
+    const { state } = this.opts;
+    const { seconds, rapl, gpus } = input;
+    const gpuEnergy = gpus
+      .filter((a) => a.gpu.powerWatts !== undefined)
+      .map((a) => ({ index: a.gpu.index, energyJoules: a.gpu.powerWatts! * seconds, jobs: a.jobids }));
+    const attribution = attributeEnergy({
+      seconds,
+      cpus: this.onlineCpus.length,
+      cpuEnergyJoules: rapl.cpuJoules,
+      jobCpuSeconds: input.deltas,
+      gpus: gpuEnergy,
+    });
+    for (const g of gpuEnergy) state.gpuJoules[g.index] = (state.gpuJoules[g.index] ?? 0) + g.energyJoules;
+    state.restJoules += attribution.restJoules;
+    state.nodeJoules += attribution.totalJoules;
+    for (const [jobid, e] of attribution.jobs) {
+      const acc = state.jobs[jobid];
+      if (!acc) continue;
+      acc.cpuJoules += e.cpuJoules;
+      acc.gpuJoules += e.gpuJoules;
+      acc.energyMeasured ||= attribution.measured;
     }
+    for (const a of gpus) for (const jobid of a.jobids) if (state.jobs[jobid]) state.jobs[jobid].gpuSeconds += seconds;
+    return {
+      ...(rapl.cpuJoules === undefined ? {} : { raplWatts: rapl.cpuJoules / seconds }),
+      ...(gpuEnergy.length === 0 ? {} : { gpuWatts: gpuEnergy.reduce((s, g) => s + g.energyJoules, 0) / seconds }),
+    };
+  }
 
-    // Carry the readings forward; forget jobs whose cgroup is gone.
-    const present = new Set(readings.map((r) => r.jobid));
+  /**
+   * Carries the readings forward. A job whose cgroup is gone is forgotten; a job that could not be
+   * read this cycle (an error, counted) keeps its accumulators, so one bad read never restarts its
+   * energy counters.
+   */
+  private carryForward(readings: readonly JobReading[], unread: ReadonlySet<string>): void {
+    const { state } = this.opts;
+    const present = new Set([...readings.map((r) => r.jobid), ...unread]);
     for (const jobid of Object.keys(state.jobs)) if (!present.has(jobid)) delete state.jobs[jobid];
     for (const jobid of this.allocations.keys()) if (!present.has(jobid)) this.allocations.delete(jobid);
     for (const r of readings) {
@@ -154,35 +202,19 @@ export class Sampler {
       });
       acc.lastCpuSeconds = r.cpuSeconds;
     }
-    state.sampleMs = nowMs;
-    const errs = this.opts.gpu?.takeErrors() ?? 0;
-    if (errs > 0) this.errors.inc({ collector: 'gpu' }, errs);
-
-    const data: CycleData = {
-      node: this.opts.node,
-      nowMs,
-      seconds,
-      cpus: this.cpus,
-      readings,
-      utilization,
-      rapl: rapl.zones,
-      gpus,
-      raplWatts,
-      gpuWatts,
-      state,
-    };
-    const heldCpus = new Set(readings.flatMap((r) => r.cpus));
-    return { data, families: buildFamilies(data, this.errors), report: nodeReport(data), heldCpus };
+    this.unread = new Set(unread);
   }
 
-  private readJobs(): JobReading[] {
+  /** The jobs' readings, and the jobs whose cgroup exists but could not be read (each error counted). */
+  private readJobs(): { readings: JobReading[]; unread: Set<string> } {
     const { root, node, log } = this.opts;
     let discovery;
     try {
       discovery = discoverJobs({ root, node });
     } catch (err) {
       this.fail('cgroup', err as Error);
-      return [];
+      // Nothing is known of the jobs this cycle: every one is kept as it was.
+      return { readings: [], unread: new Set(Object.keys(this.opts.state.jobs)) };
     }
     for (const sluid of discovery.sluids) {
       this.once(`sluid:${sluid}`, () =>
@@ -191,7 +223,7 @@ export class Sampler {
     }
     const result = readJobs(discovery.jobs, { pids: this.opts.gpu !== undefined });
     for (const { error } of result.errors) this.fail('cgroup', error);
-    return result.readings;
+    return { readings: result.readings, unread: new Set(result.errors.map((e) => e.jobid)) };
   }
 
   private readRapl(seconds: number | undefined): { zones: RaplZone[]; cpuJoules: number | undefined } {
@@ -205,7 +237,7 @@ export class Sampler {
       const limits = { maxRange: zone.maxEnergyRangeUj, maxRate: zone.maxPowerUw };
       const step = advanceCounter(prev, zone.energyUj, limits, seconds);
       state.rapl[zone.id] = step.state;
-      if (step.reset) this.fail('rapl', resetError(zone, prev?.raw ?? 0, seconds));
+      if (step.reset) this.fail('rapl', raplResetError(zone, prev?.raw ?? 0, seconds));
       if (zone.kind === 'package' || zone.kind === 'dram') cpuUj += step.delta;
     }
     return { zones: r.zones, cpuJoules: r.zones.length > 0 ? cpuUj / 1e6 : undefined };
@@ -243,17 +275,18 @@ export class Sampler {
     return assignGpus({ gpus, apps, pidJobs, allocations: this.allocations });
   }
 
-  /** Online CPUs of the node (`sys/devices/system/cpu/online`), else the CPUs this process sees. */
-  private onlineCpus(): number {
+  /** Online CPUs of the node (`sys/devices/system/cpu/online`), else as many as this process sees. */
+  private readOnlineCpus(): number[] {
     const path = join(this.opts.root, 'sys/devices/system/cpu/online');
     try {
       const text = readOptional(path);
-      if (text !== undefined) return Math.max(1, parseCpuList(text, path).length);
+      const cpus = text === undefined ? [] : parseCpuList(text, path);
+      if (cpus.length > 0) return cpus;
     } catch (err) {
       this.fail('cgroup', err as Error);
     }
     this.opts.log.warn({ path }, 'cannot read the online CPUs; using the CPUs this process sees');
-    return availableParallelism();
+    return Array.from({ length: availableParallelism() }, (_, i) => i);
   }
 
   private fail(collector: string, err: Error): void {
@@ -270,55 +303,4 @@ export class Sampler {
     this.logged.add(key);
     fn();
   }
-}
-
-/** The error of a RAPL counter that stepped back by more than a wrap can explain. */
-function resetError(zone: RaplZone, prevUj: number, seconds: number | undefined): Error {
-  const wrapW = (zone.maxEnergyRangeUj - prevUj + zone.energyUj) / 1e6 / (seconds ?? NaN);
-  return new Error(
-    `${zone.path}/energy_uj: went back from ${prevUj} to ${zone.energyUj} µJ` +
-      (seconds === undefined ? ' with no interval to judge by' : ` in ${seconds} s`) +
-      `; a wrap would mean ${Number.isFinite(wrapW) ? `${Math.round(wrapW)} W` : 'an unknown power'}, ` +
-      `over the zone's ceiling of ${zone.maxPowerUw / 1e6} W: taken as a counter reset, no energy added`,
-  );
-}
-
-/** The compact report for ctld, from the same data as the metrics. */
-export function nodeReport(data: CycleData): NodeReport {
-  const { state } = data;
-  const gpusByJob = new Map<string, GpuAssignment[]>();
-  for (const a of data.gpus) for (const jobid of a.jobids) gpusByJob.set(jobid, [...(gpusByJob.get(jobid) ?? []), a]);
-  return {
-    version: 1,
-    node: data.node,
-    timestampMs: data.nowMs,
-    intervalMs: (data.seconds ?? 0) * 1000 || 1,
-    cpus: data.cpus,
-    power: {
-      ...(data.raplWatts === undefined ? {} : { raplWatts: data.raplWatts }),
-      ...(data.gpuWatts === undefined ? {} : { gpuWatts: data.gpuWatts }),
-    },
-    jobs: data.readings.map((r) => {
-      const acc = state.jobs[r.jobid];
-      const util = data.utilization.get(r.jobid);
-      return {
-        jobid: r.jobid,
-        ...(r.uid === undefined ? {} : { uid: r.uid }),
-        cpus: r.cpus.length,
-        cpuSeconds: r.cpuSeconds,
-        ...(util === undefined ? {} : { cpuUtilization: util }),
-        memoryUsedBytes: r.memory?.usedBytes ?? 0,
-        ...(r.memory?.peakBytes === undefined ? {} : { memoryPeakBytes: r.memory.peakBytes }),
-        ...(r.memory?.limitBytes === undefined ? {} : { memoryLimitBytes: r.memory.limitBytes }),
-        ...(acc?.energyMeasured ? { energyJoules: acc.cpuJoules + acc.gpuJoules } : {}),
-        gpuSeconds: acc?.gpuSeconds ?? 0,
-        gpus: (gpusByJob.get(r.jobid) ?? []).map((a) => ({
-          index: a.gpu.index,
-          ...(a.gpu.utilization === undefined ? {} : { utilization: a.gpu.utilization }),
-          ...(a.gpu.memoryUsedBytes === undefined ? {} : { memoryUsedBytes: a.gpu.memoryUsedBytes }),
-          ...(a.gpu.powerWatts === undefined ? {} : { powerWatts: a.gpu.powerWatts }),
-        })),
-      };
-    }),
-  };
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isNotFound } from '@slurmscope/common';
 import {
   parseCpuList,
@@ -9,7 +9,7 @@ import {
   parseV1Limit,
 } from '../parse/cgroup.js';
 import type { JobCgroup } from './cgroup.js';
-import { listDir, readOptional, readText } from './fs.js';
+import { exists, listDir, readOptional, readText } from './fs.js';
 
 /**
  * Reading one job's usage from its cgroup, at JOB level only: the hierarchy is cumulative, so the
@@ -17,6 +17,9 @@ import { listDir, readOptional, readText } from './fs.js';
  * `total_*` lines are the hierarchical ones; its plain lines cover the folder's own tasks only.
  * File paths are `${dir}/<file>`, not path.join: the folders come normalized from discovery, and
  * join was ~10 % of a daemon cycle (six files per job, every cycle).
+ * A job whose folder is gone ended between listing and reading: `vanished`, not an error. A file
+ * missing from a folder that is still there (memory.stat gone while the job runs, a controller not
+ * enabled for the job) is an error naming the file, counted like a malformed one.
  */
 
 /** A job's memory, in bytes. */
@@ -57,7 +60,7 @@ export interface ReadJobOptions {
   readonly pids?: boolean;
 }
 
-/** Reads one job; ENOENT (the job ended between listing and reading) gives `vanished`. */
+/** Reads one job; a file missing because its job folder is gone (the job ended meanwhile) gives `vanished`. */
 export function readJob(job: JobCgroup, opts: ReadJobOptions = {}): JobReadResult {
   try {
     const reading: JobReading = {
@@ -70,9 +73,15 @@ export function readJob(job: JobCgroup, opts: ReadJobOptions = {}): JobReadResul
     };
     return { kind: 'ok', reading };
   } catch (err) {
-    if (isNotFound(err)) return { kind: 'vanished', jobid: job.jobid };
+    if (isNotFound(err) && folderGone(err)) return { kind: 'vanished', jobid: job.jobid };
     return { kind: 'error', jobid: job.jobid, error: err instanceof Error ? err : new Error(String(err)) };
   }
+}
+
+/** True when the folder of the file that was not found is gone as well: its job ended. */
+function folderGone(err: unknown): boolean {
+  const path = (err as NodeJS.ErrnoException).path;
+  return path === undefined || !exists(dirname(path));
 }
 
 /** The readings of many jobs, with the vanished and failed ones apart. */
@@ -143,6 +152,8 @@ function readMemory(version: 1 | 2, dir: string): JobMemory {
 
 // Deepest folder walked below a job: v1 step_N then task_N; v2 step_N, user, task_N.
 const MAX_DEPTH = 3;
+/** Bound of one `cgroup.procs` read: ~140,000 PIDs, far above the tasks of one step. */
+const PROCS_MAX_BYTES = 1024 * 1024;
 
 /** PIDs of every step and task folder below the job folder (job level is empty on both versions). */
 function readPids(jobDir: string): number[] {
@@ -153,7 +164,7 @@ function readPids(jobDir: string): number[] {
       entries = listDir(dir) ?? [];
       if (depth > 0) {
         const path = join(dir, 'cgroup.procs');
-        for (const p of parsePidList(readText(path), path)) pids.add(p);
+        for (const p of parsePidList(readText(path, PROCS_MAX_BYTES), path)) pids.add(p);
       }
     } catch (err) {
       // A step that ends while we walk it is normal; the job itself is checked by the other reads.

@@ -88,6 +88,52 @@ describe('readings', () => {
   });
 });
 
+describe('a file missing from a job folder that is still there is an error, not a vanished job', () => {
+  const withCopy = (root: string, fn: (tmp: string) => void): void => {
+    const tmp = mkdtempSync(join(tmpdir(), 'cg-'));
+    try {
+      cpSync(root, tmp, { recursive: true });
+      fn(tmp);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+  test('v2: memory.stat gone while job_100 runs', () =>
+    withCopy(V2, (tmp) => {
+      rmSync(join(tmp, 'sys/fs/cgroup/system.slice/slurmstepd.scope/job_100/memory.stat'));
+      const r = readJobs(discoverJobs({ root: tmp, node: 'other' }).jobs);
+      assert.deepEqual(r.vanished, []);
+      assert.deepEqual(
+        r.errors.map((e) => e.jobid),
+        ['100'],
+      );
+      assert.match(r.errors[0]!.error.message, /ENOENT.*job_100\/memory\.stat/);
+    }));
+  test('v1: memory.usage_in_bytes gone while job 42 runs', () =>
+    withCopy(V1, (tmp) => {
+      rmSync(join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1000/job_42/memory.usage_in_bytes'));
+      const r = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
+      assert.deepEqual([r.vanished, r.errors.map((e) => e.jobid)], [[], ['42']]);
+    }));
+  test('v1: the job folder gone from one controller while listed in another is the job ending: vanished', () =>
+    withCopy(V1, (tmp) => {
+      const jobs = discoverJobs({ root: tmp, node: 'n1' }).jobs;
+      rmSync(join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1000/job_42'), { recursive: true });
+      const r = readJobs(jobs);
+      assert.deepEqual([r.vanished, r.errors], [['42'], []]);
+    }));
+  test('an oversized file is an error naming it', () =>
+    withCopy(V2, (tmp) => {
+      const path = join(tmp, 'sys/fs/cgroup/system.slice/slurmstepd.scope/job_100/memory.stat');
+      writeFileSync(path, 'anon 1\n'.repeat(20_000));
+      const r = readJobs(discoverJobs({ root: tmp, node: 'other' }).jobs);
+      assert.deepEqual(
+        r.errors.map((e) => e.error.message),
+        [`${path}: larger than 65536 bytes, not read`],
+      );
+    }));
+});
+
 describe('malformed files: only that job is skipped', () => {
   const cases: [string, string, string, string][] = [
     ['truncated cpu.stat', 'job_100/cpu.stat', 'usage_usec\n', 'cpu.stat'],

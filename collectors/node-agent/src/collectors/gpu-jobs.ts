@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { JobDirName } from '../parse/cgroup.js';
 import { gpusFromEnviron, parseJobGpuRecord, parseProcCgroup, type JobGpuRecord } from '../parse/gpu-jobs.js';
-import { listDir, readOptional } from './fs.js';
+import { ENVIRON_MAX_BYTES, listDir, readOptional } from './fs.js';
 
 /**
  * GPU → job, reading part: process cgroups and environments under `root/proc`, and the prolog
@@ -34,7 +34,7 @@ export function readEnvironGpus(root: string, pids: readonly number[]): number[]
   for (const pid of pids) {
     const path = join(root, 'proc', String(pid), 'environ');
     // A process that ended meanwhile reads as absent; any other failure is the job's error.
-    const text = readOptional(path);
+    const text = readOptional(path, ENVIRON_MAX_BYTES);
     if (text === undefined) continue;
     const gpus = gpusFromEnviron(text, path);
     if (gpus !== undefined) return gpus;

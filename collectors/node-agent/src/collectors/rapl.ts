@@ -165,3 +165,14 @@ export function readRaplZones(root: string): RaplReadings {
 export function readBootId(root: string): string | undefined {
   return readOptional(join(root, 'proc/sys/kernel/random/boot_id'))?.trim();
 }
+
+/** The error of a RAPL counter that stepped back by more than a wrap can explain. */
+export function raplResetError(zone: RaplZone, prevUj: number, seconds: number | undefined): Error {
+  const wrapW = (zone.maxEnergyRangeUj - prevUj + zone.energyUj) / 1e6 / (seconds ?? NaN);
+  return new Error(
+    `${zone.path}/energy_uj: went back from ${prevUj} to ${zone.energyUj} µJ` +
+      (seconds === undefined ? ' with no interval to judge by' : ` in ${seconds} s`) +
+      `; a wrap would mean ${Number.isFinite(wrapW) ? `${Math.round(wrapW)} W` : 'an unknown power'}, ` +
+      `over the zone's ceiling of ${zone.maxPowerUw / 1e6} W: taken as a counter reset, no energy added`,
+  );
+}
