@@ -1,0 +1,149 @@
+// A site's wrapper around a Slurm command (`sudo`, a module load, an audit script) that hangs in a
+// child process, or leaves one behind holding stdout, against the real cluster: `slurmscope ctld
+// --once` (Slurm binaries from `slurm.binDir`) returns within its timeout, names the command, and
+// leaves no process of the wrapper's group behind.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { isNotFound } from '@slurmscope/common';
+import { CLI, loadStack, slurmEnv } from '../lib/index.js';
+
+const stack = loadStack();
+
+/** Where `name` is on PATH (the real Slurm client). */
+function which(name: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  const path = r.stdout.trim();
+  assert.ok(r.status === 0 && path.startsWith('/'), `${name} not on PATH`);
+  return path;
+}
+
+/**
+ * A binDir of wrappers: sinfo, scontrol and sdiag exec the real ones; squeue records its own pid
+ * (its process group, as it runs detached) and its `sleep 600` child's, then runs `squeueTail`.
+ */
+function binDir(dir: string, squeueTail: string): { bin: string; pids: string } {
+  const bin = join(dir, 'bin');
+  const pids = join(dir, 'pids');
+  mkdirSync(bin);
+  for (const name of ['sinfo', 'scontrol', 'sdiag', 'sacct'])
+    writeFileSync(join(bin, name), `#!/bin/sh\nexec ${which(name)} "$@"\n`, { mode: 0o755 });
+  const squeue = `#!/bin/sh\nsleep 600 &\necho "$$ $!" >> '${pids}'\n${squeueTail.replace('SQUEUE', which('squeue'))}\n`;
+  writeFileSync(join(bin, 'squeue'), squeue);
+  chmodSync(join(bin, 'squeue'), 0o755);
+  return { bin, pids };
+}
+
+/** True while `pid` runs (a zombie waiting for init to reap it does not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** Pids of the live (not zombie) processes of process group `pgid`, from /proc. */
+function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch (err) {
+      if (isNotFound(err)) continue; // ended while listed
+      throw err;
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') out.push(Number(name));
+  }
+  return out;
+}
+
+/** Runs `slurmscope ctld --once` with `binDir` and a Slurm timeout; kills it (the test fails) after 30 s. */
+async function ctldOnce(
+  t: TestContext,
+  dir: string,
+  bin: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const config = join(dir, 'ctld.yaml');
+  writeFileSync(config, JSON.stringify({ slurm: { binDir: bin, timeout: `${timeoutMs}ms` } }));
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [CLI, 'ctld', '--once', '--config', config], {
+    env: slurmEnv(stack, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  t.after(() => clearTimeout(guard));
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  clearTimeout(guard);
+  return { code, stdout, stderr, ms: Date.now() - t0 };
+}
+
+/** The wrapper runs recorded: [its pid = its process group, its sleep child's pid]. */
+function runs(pids: string): Array<[number, number]> {
+  return readFileSync(pids, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ').map(Number) as [number, number]);
+}
+
+/** Asserts that nothing of the wrappers' groups is alive (waiting a little for SIGKILL to land); kills leftovers. */
+async function assertNoLeftovers(pids: string): Promise<void> {
+  const groups = runs(pids);
+  assert.ok(groups.length >= 1, 'the squeue wrapper ran');
+  const left = (): number[] => [
+    ...new Set([...groups.flatMap(([pgid]) => groupMembers(pgid)), ...groups.map(([, s]) => s).filter(alive)]),
+  ];
+  const end = Date.now() + 3000;
+  while (left().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  const survivors = left();
+  for (const pid of survivors) process.kill(pid, 'SIGKILL');
+  assert.deepEqual(survivors, [], "processes of the wrapper's group survived");
+}
+
+test(
+  'ctld --once: a squeue wrapper hanging in a child times out naming squeue, its group killed',
+  { timeout: 60_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { bin, pids } = binDir(dir, 'wait');
+    const r = await ctldOnce(t, dir, bin, 2000);
+    t.diagnostic(`exit ${r.code} after ${r.ms} ms: ${r.stderr.trim().split('\n').pop()}`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.ms < 12_000, `took ${r.ms} ms with a 2 s timeout`);
+    const last = r.stderr.trim().split('\n').pop() ?? '';
+    assert.ok(last.startsWith(`slurmscope ctld: Slurm poll failed: ${join(bin, 'squeue')} `), last);
+    assert.match(last, /: no answer within 2000 ms$/);
+    await assertNoLeftovers(pids);
+  },
+);
+
+test(
+  'ctld --once: a squeue wrapper that leaves a child holding stdout answers at once, the child killed',
+  { timeout: 60_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { bin, pids } = binDir(dir, 'exec SQUEUE "$@"');
+    const r = await ctldOnce(t, dir, bin, 10_000);
+    t.diagnostic(`exit ${r.code} after ${r.ms} ms`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 10_000, `took ${r.ms} ms: it waited for the leftover child (Slurm timeout 10 s)`);
+    assert.match(r.stdout, /^slurmscope_\w+\{[^}]*command="jobs"[^}]*\} 1$/m, 'the poll ran squeue once');
+    await assertNoLeftovers(pids);
+  },
+);
