@@ -100,6 +100,19 @@ function runs(pids: string): Array<[number, number]> {
     .map((line) => line.split(' ').map(Number) as [number, number]);
 }
 
+/** Kills whatever the wrappers left (only a failing test leaves anything). */
+function killLeftovers(pids: string): void {
+  let groups: Array<[number, number]>;
+  try {
+    groups = runs(pids);
+  } catch (err) {
+    if (isNotFound(err)) return; // the wrapper never ran
+    throw err;
+  }
+  for (const [pgid, sleep] of groups)
+    for (const pid of [...groupMembers(pgid), sleep]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
 /** Asserts that nothing of the wrappers' groups is alive (waiting a little for SIGKILL to land); kills leftovers. */
 async function assertNoLeftovers(pids: string): Promise<void> {
   const groups = runs(pids);
@@ -121,6 +134,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const { bin, pids } = binDir(dir, 'wait');
+    t.after(() => killLeftovers(pids));
     const r = await ctldOnce(t, dir, bin, 2000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms: ${r.stderr.trim().split('\n').pop()}`);
     assert.equal(r.code, 1, r.stderr);
@@ -139,6 +153,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const { bin, pids } = binDir(dir, 'exec SQUEUE "$@"');
+    t.after(() => killLeftovers(pids));
     const r = await ctldOnce(t, dir, bin, 10_000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms`);
     assert.equal(r.code, 0, r.stderr);
