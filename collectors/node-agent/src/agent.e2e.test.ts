@@ -119,7 +119,7 @@ test('two samples: utilization, attribution by CPU time, GPUs whole to their job
   assert.equal(value(f, 'slurmscope_node_power_watts', { source: 'rapl' }), 160);
 
   // The node report carries the same figures.
-  const r42 = second.report.jobs.find((j) => j.jobid === '42')!;
+  const r42 = second.report!.jobs.find((j) => j.jobid === '42')!;
   assert.equal(r42.cpuUtilization, 0.8);
   assert.ok(Math.abs(r42.energyJoules! - (cpu42 + gpu42)) < 1e-6);
   assert.deepEqual(

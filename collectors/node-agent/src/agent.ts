@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { cpuUsage } from 'node:process';
-import { readSecret, runEvery, type AgentConfig } from '@slurmscope/common';
+import { readSecret, runEvery, type AgentConfig, type NodeReport } from '@slurmscope/common';
 import type { ExpositionPort, Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
 import { MetricsServer } from '@slurmscope/prometheus';
 import { readBootId } from './collectors/index.js';
 import { CtldReporter } from './ctld-reporter.js';
 import { monitorSource, onceSource, type GpuSource } from './gpu-source.js';
 import { AGENT_FAMILIES, withNode } from './metrics.js';
-import { Sampler, type Cycle } from './sampler.js';
+import { Sampler } from './sampler.js';
 import { emptyState, loadState, saveState } from './state.js';
 import { readBatchScript } from './batch-script.js';
 import { findExecutable } from './which.js';
@@ -123,7 +123,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     });
     latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
     for (const sink of sinks) await sink.export(latest);
-    if (reporter) void reporter.send(await withScripts(c, opts, reporter.scriptsKnown, log));
+    if (reporter && c.report) void reporter.send(await withScripts(c.report, opts, reporter.scriptsKnown, log));
     try {
       await saveState(stateFile, state);
     } catch (err) {
@@ -176,13 +176,13 @@ function cycleFamilies(node: string, t0: number, cpu0: NodeJS.CpuUsage): MetricF
 }
 
 async function withScripts(
-  c: Cycle,
+  report: NodeReport,
   opts: AgentOptions,
   known: ReadonlySet<string>,
   log: Logger,
-): ReturnType<typeof Promise.resolve<Cycle['report']>> {
+): Promise<NodeReport> {
   const jobs = await Promise.all(
-    c.report.jobs.map(async (job) => {
+    report.jobs.map(async (job) => {
       if (known.has(job.jobid)) return job;
       try {
         const script = await readBatchScript({
@@ -198,7 +198,7 @@ async function withScripts(
       }
     }),
   );
-  return { ...c.report, jobs };
+  return { ...report, jobs };
 }
 
 async function gpuSource(opts: AgentOptions, mode: 'once' | 'daemon'): Promise<GpuSource | undefined> {

@@ -2,16 +2,20 @@ import type { NodeReport } from '@slurmscope/common';
 import type { GpuAssignment } from './collectors/index.js';
 import type { CycleData } from './sampler.js';
 
-/** The compact report for ctld, from the same data as the metrics. */
-export function nodeReport(data: CycleData): NodeReport {
-  const { state } = data;
+/**
+ * The compact report for ctld, from the same data as the metrics; undefined on a first sample,
+ * which covers no interval (there is no interval length to report, and no rate or energy).
+ */
+export function nodeReport(data: CycleData): NodeReport | undefined {
+  const { state, seconds } = data;
+  if (seconds === undefined) return undefined;
   const gpusByJob = new Map<string, GpuAssignment[]>();
   for (const a of data.gpus) for (const jobid of a.jobids) gpusByJob.set(jobid, [...(gpusByJob.get(jobid) ?? []), a]);
   return {
     version: 1,
     node: data.node,
     timestampMs: data.nowMs,
-    intervalMs: (data.seconds ?? 0) * 1000 || 1,
+    intervalMs: seconds * 1000,
     cpus: data.cpus,
     power: {
       ...(data.raplWatts === undefined ? {} : { raplWatts: data.raplWatts }),

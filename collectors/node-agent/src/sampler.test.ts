@@ -134,3 +134,16 @@ describe('job cgroups on the sampler', () => {
     assert.equal(f.data.state.jobs['43'], undefined);
   });
 });
+
+describe('the node report', () => {
+  test('none on the first sample (no interval: nothing made up); then the measured interval', () => {
+    const root = copyNode();
+    const s = sampler(root);
+    const first = s.sample(T0);
+    assert.equal(first.report, undefined);
+    assert.equal(first.data.seconds, undefined);
+    const second = s.sample(T0 + 10_000);
+    assert.equal(second.report?.intervalMs, 10_000);
+    assert.ok(second.report?.jobs.some((j) => j.jobid === '42'));
+  });
+});

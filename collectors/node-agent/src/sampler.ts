@@ -64,7 +64,8 @@ export interface CycleData {
 export interface Cycle {
   readonly data: CycleData;
   readonly families: ReturnType<typeof buildFamilies>;
-  readonly report: NodeReport;
+  /** The report for ctld; undefined on the first sample (no interval yet). */
+  readonly report: NodeReport | undefined;
   /** CPUs held by jobs (union of their cpusets), for the throttler. */
   readonly heldCpus: ReadonlySet<number>;
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +36,17 @@ describe('RAPL zones', () => {
       ],
     );
     const dram = zones.find((z) => z.name === 'package-0/dram');
-    assert.equal(dram?.joules, 25637.716842);
-    assert.equal(dram?.maxJoules, 65712.999613);
-    assert.equal(dram?.energyUj, 25637716842);
+    const dramDir = 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/intel-rapl:0:2';
+    // A reading is the zone's facts and its raw counter in µJ, nothing derived (no joule copies).
+    assert.deepEqual(dram, {
+      id: 'intel-rapl:0:2',
+      name: 'package-0/dram',
+      kind: 'dram',
+      path: realpathSync(join(testdata('root-rapl-intel'), dramDir)),
+      maxEnergyRangeUj: 65712999613,
+      maxPowerUw: DEFAULT_RAPL_CEILING_UW,
+      energyUj: 25637716842,
+    });
   });
   test('AMD: packages and cores, no dram', () => {
     const { zones, errors } = readRaplZones(testdata('root-rapl-amd'));

@@ -37,10 +37,6 @@ export interface RaplZoneInfo {
 export interface RaplZone extends RaplZoneInfo {
   /** Raw `energy_uj` (wraps; feed it to `advanceCounter` with `maxEnergyRangeUj`). */
   readonly energyUj: number;
-  /** energy_uj in joules (raw, wrapping). */
-  readonly joules: number;
-  /** max_energy_range_uj in joules. */
-  readonly maxJoules: number;
 }
 
 /** Zones read, and the zones that failed (each with the path in its message). */
@@ -146,7 +142,7 @@ export function readRapl(zones: readonly RaplZoneInfo[]): RaplReadings {
       if (energyUj < 0 || energyUj > z.maxEnergyRangeUj) {
         throw new ParseError(path, `outside 0..max_energy_range_uj (${z.maxEnergyRangeUj})`, String(energyUj));
       }
-      out.zones.push({ ...z, energyUj, joules: energyUj / 1e6, maxJoules: z.maxEnergyRangeUj / 1e6 });
+      out.zones.push({ ...z, energyUj });
     } catch (err) {
       out.errors.push(err instanceof Error ? err : new Error(String(err)));
     }
