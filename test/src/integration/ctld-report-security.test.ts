@@ -23,7 +23,7 @@ import { pipeline } from 'node:stream/promises';
 import { test } from 'node:test';
 import { createGzip } from 'node:zlib';
 import { CLI, freePort, loadStack, slurmEnv, waitFor, waitForJobState } from '../lib/index.js';
-import { logLine, startCli, waitForOk, type CliProcess } from './ctld-processes.js';
+import { cliReadableBy, logLine, startCli, waitForOk, type CliProcess } from './ctld-processes.js';
 
 const stack = loadStack();
 const NOBODY = 65534;
@@ -136,7 +136,10 @@ test(
       'the job user reads, and can neither rewrite nor replace',
     );
     assert.equal(tryAs(OTHER, file).read, 'EACCES', 'no one else reads it');
-    const own = spawnSync(process.execPath, [CLI, 'report', jobid, '--json'], {
+    const nobodyCli = cliReadableBy(NOBODY); // a copy when the checkout is closed to nobody (under /root)
+    t.after(() => nobodyCli.remove());
+    const own = spawnSync(process.execPath, [nobodyCli.main, 'report', jobid, '--json'], {
+      cwd: nobodyCli.cwd,
       uid: NOBODY,
       gid: NOBODY,
       env: { ...env, HOME: '/tmp', SLURMSCOPE_CONFIG: config },
