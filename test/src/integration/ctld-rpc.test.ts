@@ -1,7 +1,8 @@
 // Slurm is precious: 50 concurrent clients hammering ctld's API and /metrics for 30 s cost
 // slurmctld exactly what ctld's own polls cost, per RPC message type (sdiag's counters).
 // ctld runs under its own uid, so sdiag's per-user section tells its RPCs from the rest of the
-// cluster's traffic (other tests may share the stack).
+// cluster's traffic (other tests may share the stack); from a copy of the built CLI when that uid
+// cannot read the checkout (a clone under /root, mode 0700: see startCli).
 import assert from 'node:assert/strict';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
