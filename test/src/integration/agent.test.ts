@@ -165,6 +165,29 @@ test(
     assert.ok(Math.abs(vmValue - lastSeen) <= 1.5, `VictoriaMetrics holds ${vmValue}, /metrics showed ${lastSeen}`);
     await waitForJobState(sleeper, ['COMPLETED'], 60_000, stack);
 
+    // Jobs that ended (their cgroup folders removed under the agent) are no errors; every agent's
+    // error counter carries its node, so VictoriaMetrics holds one series per node, not one in all.
+    for (const node of stack.nodes) {
+      const errors = metricValue(await scrape(node), 'slurmscope_collector_errors_total', {
+        node,
+        collector: 'cgroup',
+      });
+      assert.equal(errors, 0, `cgroup errors on ${node}`);
+    }
+    const errorSeries = await waitFor(
+      async () => {
+        const q = 'count by (node) (slurmscope_collector_errors_total{collector="cgroup",node!=""})';
+        const r = await promQuery(stack.urls.victoriametrics, q);
+        return r.length >= stack.nodes.length ? r : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000, what: 'one cgroup error series per node in VictoriaMetrics' },
+    );
+    for (const node of stack.nodes)
+      assert.ok(
+        errorSeries.some((r) => r.metric.node === node),
+        node,
+      );
+
     for (const a of agents) assert.equal(await a.stop(), 0, `agent exit code (log: ${a.logFile})`);
   },
 );
