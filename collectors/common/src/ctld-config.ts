@@ -34,8 +34,19 @@ export const ctldConfigSchema = z.strictObject({
   /** Who may do what. Tokens come from files (or env), never from the command line. */
   auth: z
     .strictObject({
-      /** Bearer token the agents send with node reports; or env SLURMSCOPE_AGENT_TOKEN. */
+      /**
+       * Bearer token the agents send with node reports; or env SLURMSCOPE_AGENT_TOKEN. With
+       * agentAuth hmac it is the secret each node's token is derived from.
+       */
       agentTokenFile: z.string().optional(),
+      /**
+       * shared: every agent sends agentTokenFile's token (any node can speak for any other);
+       * hmac: each node sends HMAC-SHA256(secret, node name) in hex; files: each node sends the
+       * token in agentTokenDir/<node>. In the per-node modes a report must name the token's node.
+       */
+      agentAuth: z.enum(['shared', 'hmac', 'files']).default('shared'),
+      /** Directory of per-node agent tokens (agentAuth files): one 0600 file per node, named by node. */
+      agentTokenDir: z.string().optional(),
       /** Bearer token that may read every report; or env SLURMSCOPE_ADMIN_TOKEN. */
       adminTokenFile: z.string().optional(),
       /** Slurm's jwt_hs256.key, to check users' `scontrol token` JWTs. */

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { AgentTokens, bearerToken, type AgentAuth, type AgentAuthMode } from './agent-tokens.js';
 import { verifySlurmJwt } from './jwt.js';
 
 /** Who a request speaks for, once its credentials were checked. */
@@ -20,8 +21,15 @@ export interface AuthRequest {
 
 /** The secrets and trust settings of ctld's API (read once at start from files or the environment). */
 export interface AuthSettings {
-  /** Bearer token of the agents' node reports; absent = node reports need no token. */
+  /**
+   * Bearer token of the agents' node reports (`shared`), or the secret that derives each node's
+   * token (`hmac`); absent in shared mode = node reports need no token.
+   */
   readonly agentToken?: string | undefined;
+  /** How agent tokens are checked; default `shared`. */
+  readonly agentAuth?: AgentAuthMode;
+  /** Each node's token, in `files` mode. */
+  readonly agentNodeTokens?: ReadonlyMap<string, string> | undefined;
   /** Bearer token that may read every report. */
   readonly adminToken?: string | undefined;
   /** Slurm's jwt_hs256.key (raw bytes) to check users' `scontrol token` JWTs. */
@@ -31,14 +39,15 @@ export interface AuthSettings {
 }
 
 /**
- * Decides who a request is. Node reports: the agent token as `Authorization: Bearer`.
+ * Decides who a request is. Node reports: the agent token as `Authorization: Bearer`, shared or
+ * per node (see agent-tokens.ts).
  * Report readers, first match wins: the admin token as Bearer; a Slurm JWT as Bearer or
  * `X-SLURM-USER-TOKEN`; the user header of a trusted reverse proxy (only when the TCP peer is one
  * of `trustedProxy.addresses`: anyone else's header is ignored). A token that is presented and
  * fails is refused rather than ignored, so a typo never silently downgrades to anonymous.
  */
 export class Authenticator {
-  private readonly agentDigest: Buffer | undefined;
+  private readonly agents: AgentTokens;
   private readonly adminDigest: Buffer | undefined;
   private readonly proxies = new BlockList();
   private readonly proxyHeader: string;
@@ -47,28 +56,32 @@ export class Authenticator {
     private readonly settings: AuthSettings,
     private readonly now: () => number = Date.now,
   ) {
-    this.agentDigest = settings.agentToken === undefined ? undefined : digest(settings.agentToken);
+    this.agents = new AgentTokens({
+      mode: settings.agentAuth ?? 'shared',
+      secret: settings.agentToken,
+      nodeTokens: settings.agentNodeTokens,
+    });
     this.adminDigest = settings.adminToken === undefined ? undefined : digest(settings.adminToken);
     for (const entry of settings.trustedProxy.addresses) addProxy(this.proxies, entry);
     this.proxyHeader = settings.trustedProxy.header.toLowerCase();
   }
 
-  /** True when node reports need the agent token. */
+  /** True when node reports need an agent token. */
   get agentTokenRequired(): boolean {
-    return this.agentDigest !== undefined;
+    return this.agents.required;
   }
 
-  /** Checks a node report's bearer token; always passes when no agent token is configured. */
-  agent(req: AuthRequest): { readonly ok: true } | { readonly ok: false; readonly reason: string } {
-    if (this.agentDigest === undefined) return { ok: true };
-    const token = bearer(req.headers);
-    if (token === undefined) return { ok: false, reason: 'missing bearer token' };
-    return sameDigest(digest(token), this.agentDigest) ? { ok: true } : { ok: false, reason: 'wrong bearer token' };
+  /**
+   * Checks a node report's bearer token; always passes when no agent token is configured. With
+   * per-node tokens the result names the node the token belongs to.
+   */
+  agent(req: AuthRequest): AgentAuth {
+    return this.agents.check(req.headers);
   }
 
   /** Who reads: admin, a proven user, anonymous, or refused credentials. */
   reader(req: AuthRequest): ReaderAuth {
-    const token = bearer(req.headers);
+    const token = bearerToken(req.headers);
     if (token !== undefined) {
       if (this.adminDigest !== undefined && sameDigest(digest(token), this.adminDigest)) return { kind: 'admin' };
       return this.jwt(token);
@@ -113,11 +126,6 @@ function addProxy(list: BlockList, entry: string): void {
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function bearer(headers: IncomingHttpHeaders): string | undefined {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-  return m?.[1];
 }
 
 // Comparing fixed-length digests keeps the comparison constant-time whatever the token lengths.

@@ -1,3 +1,4 @@
 export * from './jwt.js';
 export * from './authenticator.js';
 export * from './load.js';
+export * from './agent-tokens.js';
