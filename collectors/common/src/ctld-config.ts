@@ -57,6 +57,18 @@ export const ctldConfigSchema = z.strictObject({
         .default({}),
     })
     .default({}),
+  /** What ctld believes of the agents' node reports (checked against Slurm and its own clock). */
+  nodeReports: z
+    .strictObject({
+      /**
+       * Oldest report accepted, longest agent interval accepted, and longest a silent node's
+       * report is kept (otherwise 3 of its intervals) (1m to 1d).
+       */
+      maxAge: durationBetween('1m', '1d').default('15m'),
+      /** How far ahead of ctld's clock a report's timestamp may be (0ms to 10m). */
+      clockSkew: durationBetween('0ms', '10m').default('60s'),
+    })
+    .default({}),
   influxdb: influxSection,
   /** Mail to users about their poorly used jobs (the report's warnings). Off while `host` is absent. */
   smtp: z

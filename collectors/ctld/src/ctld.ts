@@ -95,7 +95,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     env,
     ...(config.slurm.binDir === undefined ? {} : { binDir: config.slurm.binDir }),
   });
-  const store = new NodeReportStore();
+  const store = new NodeReportStore({ maxAgeMs: config.nodeReports.maxAge, clockSkewMs: config.nodeReports.clockSkew });
   const open =
     opts.openReports ??
     ((cluster: string) =>
@@ -160,7 +160,8 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     const poll = firstPoll ?? (await poller.poll(Date.now()));
     firstPoll = undefined;
     const nowMs = Date.now();
-    const nodeReports = store.latest(nowMs);
+    // Reports are checked against this poll's snapshot: a job that started since the last one is known now.
+    const nodeReports = store.latest(nowMs, poll.result?.snapshot);
     const snapshot = poll.result?.snapshot;
     // Each step below gives the event loop back every few ms: the API answers while a cycle computes.
     const webjobs = await computeWebjobsPaced({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });

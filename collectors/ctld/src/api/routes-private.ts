@@ -1,12 +1,13 @@
-import { errorMessage, nodeReportSchema, type NodeReportAck } from '@slurmscope/common';
+import { errorMessage } from '@slurmscope/common';
 import { mayRead, type Principal } from '../auth/authenticator.js';
-import { HttpError, readBody } from './http.js';
+import { HttpError } from './http.js';
+import { ingestNodeReport } from './node-report-route.js';
 import type { ApiContext } from './context.js';
 import type { ApiRequest, Route } from './router.js';
 import { reportId, type ReportOwner, type ReportServicePort } from './report-port.js';
 
 /** Default bound of a node report body. */
-export const MAX_NODE_REPORT_BYTES = 8 * 1024 * 1024;
+export { MAX_NODE_REPORT_BYTES } from './node-report-route.js';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="slurmscope"' };
 
@@ -17,7 +18,7 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="slurmscope"' };
  */
 export function privateRoutes(ctx: ApiContext): Route[] {
   return [
-    { method: 'POST', pattern: '/api/v1/node-reports', handler: (r) => ingest(ctx, r) },
+    { method: 'POST', pattern: '/api/v1/node-reports', handler: (r) => ingestNodeReport(ctx, r) },
     {
       method: 'GET',
       pattern: '/api/v1/reports',
@@ -44,43 +45,6 @@ export function privateRoutes(ctx: ApiContext): Route[] {
       },
     },
   ];
-}
-
-async function ingest(ctx: ApiContext, { req }: ApiRequest): Promise<{ status: number; json: NodeReportAck }> {
-  const auth = ctx.auth.agent({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
-  if (!auth.ok) {
-    ctx.nodeReports.count('unauthorized');
-    throw new HttpError(401, auth.reason, undefined, CHALLENGE);
-  }
-  let body: Buffer;
-  try {
-    body = await readBody(req, ctx.maxBodyBytes ?? MAX_NODE_REPORT_BYTES);
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 413) ctx.nodeReports.count('too_large');
-    throw err;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    ctx.nodeReports.count('invalid');
-    throw new HttpError(400, `body is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = nodeReportSchema.safeParse(raw);
-  if (!parsed.success) {
-    ctx.nodeReports.count('invalid');
-    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new HttpError(400, `invalid node report at "${issues[0]?.path ?? ''}": ${issues[0]?.message ?? ''}`, {
-      issues,
-    });
-  }
-  const report = parsed.data;
-  ctx.nodeReports.ingest(report, ctx.now());
-  ctx.nodeReports.count('accepted');
-  const reports = ctx.reports();
-  const scripts =
-    reports === undefined ? [] : report.jobs.filter((j) => reports.hasScript(j.jobid)).map((j) => j.jobid);
-  return { status: 200, json: { scripts } };
 }
 
 /** The reader's principal; anonymous or refused credentials are 401. */

@@ -8,6 +8,7 @@ import { Authenticator } from '../auth/authenticator.js';
 import { signHs256Jwt } from '../auth/jwt.js';
 import { NodeReportStore } from '../node-reports.js';
 import type { PollResult } from '../slurm/snapshot.js';
+import type { SlurmSnapshot } from '../slurm/types.js';
 import type { Webjob } from '../webjobs.js';
 import type { ApiContext } from './context.js';
 import type { ReportOwner, ReportServicePort } from './report-port.js';
@@ -136,12 +137,19 @@ test('POST /api/v1/node-reports: 401 without or with a wrong token, 400 with the
   res = await post(h.base, JSON.stringify(REPORT));
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { scripts: ['11'] });
+  // Served once Slurm's next snapshot shows n1 running both jobs (node-reports.test.ts tests the checks).
+  const snapshot = {
+    timestampMs: Date.now(),
+    nodes: [{ name: 'n1' }],
+    jobs: [11, 13].map((id) => ({ jobid: `${id}`, nodes: ['n1'] })),
+  };
   assert.deepEqual(
-    h.ctx.nodeReports.latest(Date.now()).map((r) => r.node),
+    h.ctx.nodeReports.latest(Date.now(), snapshot as unknown as SlurmSnapshot).map((r) => r.node),
     ['n1'],
   );
   const counts = h.ctx.nodeReports.families(Date.now())[0]?.samples.map((s) => `${s.labels.result}=${s.value}`);
-  assert.deepEqual(counts, ['accepted=1', 'unauthorized=2', 'invalid=2', 'too_large=0']);
+  // cpus: -1 is a refused value (bad_value), not a malformed body.
+  assert.deepEqual(counts, ['accepted=1', 'unauthorized=2', 'invalid=1', 'too_large=0', 'refused=1']);
 });
 
 test('POST /api/v1/node-reports: a body over the limit is 413, declared or streamed', async (t) => {
