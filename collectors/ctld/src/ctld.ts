@@ -8,7 +8,7 @@ import { freshness, freshnessFamilies, type CycleView } from './api/view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { loadAuthSettings } from './auth/load.js';
 import { availabilityFamilies } from './availability-families.js';
-import { CTLD_FAMILIES } from './metrics.js';
+import { ALL_CTLD_FAMILIES, CTLD_FAMILIES } from './metrics.js';
 import { NodeReportStore } from './node-reports.js';
 import { createReportService } from './reports/index.js';
 import { SlurmPoller, pollerFamilies, type CommandRunner, type PollState } from './slurm/index.js';
@@ -131,14 +131,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     () => selfFamilies(stats),
   ];
   for (const sink of sinks) if (sink.metrics) sources.push(() => sink.metrics?.() ?? []);
-  const declared = [
-    ...availabilityFamilies({ timestampMs: 0, preemptionModelled: true, partitions: [] }),
-    ...webjobsFamilies([]),
-    ...pollerFamilies(poller),
-    ...freshnessFamilies(undefined),
-    ...store.families(0),
-    ...selfFamilies(stats),
-  ];
+  const declared = [...ALL_CTLD_FAMILIES, ...store.families(0)];
   const server = createApiServer({
     listen: config.api.listen,
     tls,

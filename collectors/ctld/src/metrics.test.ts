@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { RecordingLogger, type MetricFamily } from '@slurmscope/model';
 import { freshnessFamilies } from './api/view.js';
 import { availabilityFamilies } from './availability-families.js';
-import { CTLD_FAMILIES } from './metrics.js';
+import { ALL_CTLD_FAMILIES, CTLD_FAMILIES } from './metrics.js';
 import { slurmFixture } from './slurm/parse/fixtures.js';
 import { SlurmPoller, pollerFamilies } from './slurm/poller.js';
 import { buildPollResult } from './slurm/snapshot.js';
@@ -60,8 +60,15 @@ test('CTLD_FAMILIES: every family ctld builds is declared there, as built', () =
   }
 });
 
+test("ALL_CTLD_FAMILIES: ctld's own table and the report service's, no name in both", () => {
+  const names = ALL_CTLD_FAMILIES.map((d) => d.name);
+  assert.equal(new Set(names).size, names.length, 'no family declared twice');
+  for (const d of Object.values(CTLD_FAMILIES)) assert.ok(names.includes(d.name), d.name);
+  assert.ok(names.includes('slurmscope_report_job_energy_joules'), 'the report families are joined');
+});
+
 test('CTLD_FAMILIES: each name is written out in full in the sources (a grep finds its definition)', () => {
   const text = sources().join('\n');
-  const names = new Set([...Object.values(CTLD_FAMILIES).map((d) => d.name), ...builtFamilies().map((f) => f.name)]);
+  const names = new Set([...ALL_CTLD_FAMILIES.map((d) => d.name), ...builtFamilies().map((f) => f.name)]);
   for (const name of names) assert.ok(text.includes(`'${name}'`), `${name} is not written out in full`);
 });

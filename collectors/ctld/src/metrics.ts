@@ -1,4 +1,5 @@
 import type { FamilyDesc, MetricType } from '@slurmscope/model';
+import { REPORT_FAMILIES } from './reports/families.js';
 
 const family = (name: string, type: MetricType, help: string, labelNames: string[]): FamilyDesc => ({
   name,
@@ -14,8 +15,8 @@ const PT = ['partition', 'gpu_type'];
 /**
  * Every metric family of ctld's availability, webjobs, Slurm poll and cycle, in exposition
  * order: one literal name each, so that a grep finds its definition. Names are a fixed interface
- * (dashboards and alert rules use them). The job-report, mail and node-report families have
- * tables of their own, beside their code.
+ * (dashboards and alert rules use them). The job-report families have a table of their own,
+ * beside their code, joined in {@link ALL_CTLD_FAMILIES}.
  */
 export const CTLD_FAMILIES = {
   partitionNodes: family(
@@ -139,3 +140,13 @@ export const CTLD_FAMILIES = {
     [],
   ),
 } as const;
+
+/**
+ * Every family ctld declares on /metrics (HELP and TYPE before the first sample), in exposition
+ * order: its own and its report service's. The node-report store, the mailer and the sinks add
+ * their self-metrics at each scrape.
+ */
+export const ALL_CTLD_FAMILIES: readonly FamilyDesc[] = [
+  ...Object.values(CTLD_FAMILIES),
+  ...Object.values(REPORT_FAMILIES),
+];
