@@ -33,6 +33,11 @@ export const agentConfigSchema = z.strictObject({
       url: z.string().url().optional(),
       /** File holding the agents' bearer token; or env SLURMSCOPE_AGENT_TOKEN. */
       tokenFile: z.string().optional(),
+      /**
+       * Allow a plain http:// url to a host beyond loopback (the token and batch scripts then
+       * cross the network in clear text); without it such a url stops the agent at start (exit 2).
+       */
+      allowInsecure: z.boolean().default(false),
       /** Timeout of one report (100ms to 10m); a slow ctld never delays sampling. */
       timeout: durationBetween('100ms', '10m').default('5s'),
     })

@@ -4,7 +4,7 @@ import { readSecret, runEvery, type AgentConfig, type NodeReport } from '@slurms
 import type { ExpositionPort, Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
 import { MetricsServer } from '@slurmscope/prometheus';
 import { readBootId } from './collectors/index.js';
-import { CtldReporter } from './ctld-reporter.js';
+import { CtldReporter, checkCtldTransport } from './ctld-reporter.js';
 import { monitorSource, onceSource, type GpuSource } from './gpu-source.js';
 import { AGENT_FAMILIES, withNode } from './metrics.js';
 import { Sampler } from './sampler.js';
@@ -55,6 +55,8 @@ export async function sampleOnce(opts: AgentOptions): Promise<string> {
  */
 export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise<void> {
   const { config, log, node } = opts;
+  // Before anything starts: a token bound for plain http:// beyond loopback stops the agent (exit 2).
+  if (config.ctld.url) checkCtldTransport(config.ctld.url, config.ctld.allowInsecure);
   const stateFile = join(config.stateDir, `agent-${node}.json`);
   const bootId = readBootId(opts.root);
   const saved = await loadState(stateFile, node, log);
@@ -77,8 +79,11 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
         token: readSecret({ file: config.ctld.tokenFile, envVar: 'SLURMSCOPE_AGENT_TOKEN', key: 'ctld.tokenFile' }),
         timeoutMs: config.ctld.timeout,
         log: log.child({ output: 'ctld' }),
+        node,
+        allowInsecure: config.ctld.allowInsecure,
       })
     : undefined;
+  if (reporter) extra.push(() => reporter.metrics());
 
   const throttler = await startThrottler(opts);
   extra.push(() => throttler.metrics());
