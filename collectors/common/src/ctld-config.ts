@@ -91,7 +91,7 @@ export const ctldConfigSchema = z.strictObject({
   reports: z
     .strictObject({
       dir: z.string().min(1).default('/var/lib/slurmscope/reports'),
-      /** Group (name or gid) that owns every report file, so that admins can read them; default ctld's group. */
+      /** Group (name or gid) of every report file (owned by ctld, mode 0640), so that admins can read them; default ctld's group. */
       adminGroup: z.string().min(1).optional(),
       /** Most points of a job's down-sampled profile (CPU, memory, power over time). */
       profilePoints: z.number().int().min(2).max(10000).default(120),
