@@ -1,7 +1,6 @@
 import type { FamilyDesc, MetricType } from '@slurmscope/model';
-import { REPORT_FAMILIES } from './reports/families.js';
 
-const family = (name: string, type: MetricType, help: string, labelNames: string[]): FamilyDesc => ({
+const family = (name: string, type: MetricType, help: string, labelNames: string[] = []): FamilyDesc => ({
   name,
   type,
   help,
@@ -15,8 +14,8 @@ const PT = ['partition', 'gpu_type'];
 /**
  * Every metric family of ctld's availability, webjobs, Slurm poll and cycle, in exposition
  * order: one literal name each, so that a grep finds its definition. Names are a fixed interface
- * (dashboards and alert rules use them). The job-report families have a table of their own,
- * beside their code, joined in {@link ALL_CTLD_FAMILIES}.
+ * (dashboards and alert rules use them). This file is ctld's one table of metric names: the
+ * report service's, the node-report store's and the mailer's families follow below.
  */
 export const CTLD_FAMILIES = {
   partitionNodes: family(
@@ -138,6 +137,118 @@ export const CTLD_FAMILIES = {
     'counter',
     'Cycles whose job-report step failed.',
     [],
+  ),
+} as const;
+
+/**
+ * Every metric family of ctld's report service, by full name, in exposition order. Names are a
+ * fixed interface. Per-job values derived by ctld for a job's report are `slurmscope_report_job_*`
+ * gauges, never to be confused with the agents' per-node counters `slurmscope_job_*_total`.
+ */
+export const REPORT_FAMILIES = {
+  clusterEnergy: family(
+    'slurmscope_cluster_energy_joules_total',
+    'counter',
+    'Energy of the reporting nodes (RAPL + GPUs + configured per-node overhead, idle included) since ctld started.',
+  ),
+  clusterCo2: family(
+    'slurmscope_cluster_co2_grams_total',
+    'counter',
+    'CO2e of that energy: kWh x PUE x intensity at the time, since ctld started.',
+  ),
+  intensity: family(
+    'slurmscope_co2_intensity_grams_per_kwh',
+    'gauge',
+    'Carbon intensity in force (gCO2e/kWh); fallback="yes" when the source had no fresh value.',
+    ['source', 'basis', 'fallback'],
+  ),
+  jobCo2: family(
+    'slurmscope_report_job_co2_grams',
+    'gauge',
+    'CO2e of a running job so far, as its report will state it (measured energy + overhead, x PUE x intensity).',
+    ['jobid'],
+  ),
+  jobEnergy: family(
+    'slurmscope_report_job_energy_joules',
+    'gauge',
+    'Energy of a running job so far, as its report will state it: measured energy summed over its nodes + configured overhead.',
+    ['jobid'],
+  ),
+  written: family('slurmscope_reports_written_total', 'counter', 'Job reports written to the archive.'),
+  errors: family('slurmscope_reports_errors_total', 'counter', 'Failed writes of a job report (each retried).'),
+  abandoned: family(
+    'slurmscope_reports_abandoned_total',
+    'counter',
+    'Job reports given up after their last failed write.',
+  ),
+  sacctCalls: family('slurmscope_reports_sacct_calls_total', 'counter', 'sacct commands run for ended jobs.'),
+  sacctErrors: family('slurmscope_reports_sacct_errors_total', 'counter', 'Cycles in which a sacct command failed.'),
+  dbdScripts: family(
+    'slurmscope_reports_dbd_scripts_total',
+    'counter',
+    'Batch scripts taken from slurmdbd because no agent sent one.',
+  ),
+  unreadable: family(
+    'slurmscope_reports_unreadable_total',
+    'counter',
+    'Report files left out of the index at start-up: unreadable, or no report in their first 64 KiB (a gzip bomb).',
+  ),
+  aclErrors: family(
+    'slurmscope_reports_acl_errors_total',
+    'counter',
+    "Reports whose job user could not be given read access by ACL (they read it through ctld's API).",
+  ),
+  adopted: family(
+    'slurmscope_reports_adopted_total',
+    'counter',
+    'Reports of the old layout (owned by their user) taken back by ctld at start-up.',
+  ),
+  refused: family(
+    'slurmscope_reports_refused_total',
+    'counter',
+    'Files in the archive refused at start-up (not a plain file, or a foreign owner ctld cannot take back).',
+  ),
+  trackedJobs: family('slurmscope_reports_tracked_jobs', 'gauge', 'Jobs followed for their report.'),
+  pendingJobs: family('slurmscope_reports_pending_jobs', 'gauge', 'Ended jobs waiting for their final record.'),
+} as const;
+
+/**
+ * The metric families of the node-report store, by full name, in exposition order (declared by
+ * ctld beside its own table). Names are a fixed interface.
+ */
+export const NODE_REPORT_FAMILIES = {
+  results: {
+    name: 'slurmscope_ctld_node_reports_total',
+    help: 'Node reports POSTed by agents, by result (accepted, unauthorized, invalid, too_large, refused).',
+    type: 'counter',
+    labelNames: ['result'],
+  },
+  refused: {
+    name: 'slurmscope_ctld_node_reports_refused_total',
+    help: 'Node reports, or one job or script of them, refused by the checks against Slurm and the clock, by reason.',
+    type: 'counter',
+    labelNames: ['reason'],
+  },
+  reporting: {
+    name: 'slurmscope_ctld_nodes_reporting',
+    help: 'Nodes whose agent reported within 3 of its intervals (and nodeReports.maxAge).',
+    type: 'gauge',
+    labelNames: [],
+  },
+} as const satisfies Record<string, FamilyDesc>;
+
+/** The mailer's families (added at each scrape when mail is configured). */
+export const MAIL_FAMILIES = {
+  sent: family('slurmscope_mails_sent_total', 'counter', 'Mails sent to users about poorly used jobs.'),
+  failed: family(
+    'slurmscope_mails_failed_total',
+    'counter',
+    'Mails given up after their retries, or dropped from a full queue.',
+  ),
+  suppressed: family(
+    'slurmscope_mails_suppressed_total',
+    'counter',
+    "Mails not sent because the user had the day's most already.",
   ),
 } as const;
 

@@ -1,5 +1,5 @@
 import type { NodeReport, NodeReportJob } from '@slurmscope/common';
-import type { FamilyDesc, MetricFamily } from '@slurmscope/model';
+import type { MetricFamily } from '@slurmscope/model';
 import {
   DEFAULT_LIMITS,
   REFUSAL_REASONS,
@@ -10,31 +10,7 @@ import {
   type RefusalReason,
 } from './node-report-checks.js';
 import type { SlurmSnapshot } from './slurm/types.js';
-
-/**
- * The metric families of the node-report store, by full name, in exposition order (declared by
- * ctld beside its own table). Names are a fixed interface.
- */
-export const NODE_REPORT_FAMILIES = {
-  results: {
-    name: 'slurmscope_ctld_node_reports_total',
-    help: 'Node reports POSTed by agents, by result (accepted, unauthorized, invalid, too_large, refused).',
-    type: 'counter',
-    labelNames: ['result'],
-  },
-  refused: {
-    name: 'slurmscope_ctld_node_reports_refused_total',
-    help: 'Node reports, or one job or script of them, refused by the checks against Slurm and the clock, by reason.',
-    type: 'counter',
-    labelNames: ['reason'],
-  },
-  reporting: {
-    name: 'slurmscope_ctld_nodes_reporting',
-    help: 'Nodes whose agent reported within 3 of its intervals (and nodeReports.maxAge).',
-    type: 'gauge',
-    labelNames: [],
-  },
-} as const satisfies Record<string, FamilyDesc>;
+import { NODE_REPORT_FAMILIES } from './metrics.js';
 
 /** How a POSTed node report ended, for `slurmscope_ctld_node_reports_total{result}`. */
 export type NodeReportResult = 'accepted' | 'unauthorized' | 'invalid' | 'too_large' | 'refused';

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, nodeReportAckSchema, type NodeReport } from '@slurmscope/common';
 import { CounterFamily, type Logger, type MetricFamily } from '@slurmscope/model';
+import { CTLD_REPORTS_FAMILY } from './metrics.js';
 
 /** Options of the node report sender. */
 export interface CtldReporterOptions {
@@ -20,13 +21,6 @@ export interface CtldReporterOptions {
 export type CtldReportResult = 'ok' | 'refused' | 'error' | 'timeout' | 'skipped';
 
 const RESULTS: readonly CtldReportResult[] = ['ok', 'refused', 'error', 'timeout', 'skipped'];
-
-/** `slurmscope_agent_ctld_reports_total{node,result}`, declared by full name. */
-export const CTLD_REPORTS_FAMILY = {
-  name: 'slurmscope_agent_ctld_reports_total',
-  help: 'Node reports sent to ctld, by result: ok, refused (ctld answered 4xx), error (5xx, network), timeout, skipped (the previous one was still in flight).',
-  labelNames: ['node', 'result'],
-} as const;
 
 /**
  * Throws ConfigError (key `ctld.allowInsecure`) when `url` is plain http:// to a host beyond

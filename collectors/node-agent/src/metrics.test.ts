@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyStats, statsFamilies } from '@slurmscope/influxdb';
 import { RecordingLogger, type FamilyDesc, type MetricFamily } from '@slurmscope/model';
-import { AGENT_FAMILIES, withNode } from './metrics.js';
+import { CtldReporter } from './ctld-reporter.js';
+import { AGENT_FAMILIES, CTLD_REPORTS_FAMILY, THROTTLE_FAMILIES, withNode } from './metrics.js';
 import { Sampler } from './sampler.js';
 import { emptyState } from './state.js';
 import { bump, copyNode, DRAM0, fixtureGpus, JOB42, PKG0 } from './test-fixtures.js';
-import { THROTTLE_FAMILIES, throttleFamilies } from './throttle/metrics.js';
+import { throttleFamilies } from './throttle/metrics.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const NODE = 'n1';
@@ -31,8 +32,10 @@ function builtFamilies(): MetricFamily[] {
   sampler.errors.inc({ collector: 'state' }); // as the daemon counts a failed state save
   const cycle = sampler.sample(1_800_000_010_000);
   const influx = statsFamilies(emptyStats(), { queuePoints: 0, spoolPoints: 0, spoolBytes: 0 });
+  const reporter = new CtldReporter({ url: 'http://127.0.0.1:9', token: undefined, timeoutMs: 100, log, node: NODE });
   return [
     ...cycle.families,
+    ...reporter.metrics(),
     ...throttleFamilies({ node: NODE, throttledCores: 2, coreSeconds: 20, errors: 0, energyJoules: 5 }),
     ...withNode(influx, NODE),
   ];
@@ -47,7 +50,11 @@ function sources(dir = SRC): string[] {
   });
 }
 
-const TABLES: readonly FamilyDesc[] = [...Object.values(AGENT_FAMILIES), ...Object.values(THROTTLE_FAMILIES)];
+const TABLES: readonly FamilyDesc[] = [
+  ...Object.values(AGENT_FAMILIES),
+  ...Object.values(THROTTLE_FAMILIES),
+  CTLD_REPORTS_FAMILY,
+];
 
 test('every family the agent declares has the node label', () => {
   for (const d of TABLES) assert.ok(d.labelNames.includes('node'), `${d.name} declares no node label`);

@@ -119,6 +119,42 @@ export const AGENT_FAMILIES = {
   ),
 } as const;
 
+/** The throttler's metric families. Names are a fixed interface (dashboards use them). */
+export const THROTTLE_FAMILIES = {
+  throttledCores: {
+    name: 'slurmscope_node_throttled_cores',
+    type: 'gauge',
+    help: 'Logical CPUs whose clock the throttler has lowered now.',
+    labelNames: ['node'],
+  },
+  throttleSeconds: {
+    name: 'slurmscope_throttle_seconds_total',
+    type: 'counter',
+    help: 'Core-seconds throttled: logical CPUs held at the floor times seconds, across agent restarts.',
+    labelNames: ['node'],
+  },
+  throttleErrors: {
+    name: 'slurmscope_throttle_errors_total',
+    type: 'counter',
+    help: 'Failed reads or writes of cpufreq files and refused cores (floor above max, no powersave governor).',
+    labelNames: ['node'],
+  },
+  energySaved: {
+    name: 'slurmscope_throttle_energy_saved_joules_total',
+    type: 'counter',
+    help: 'Estimated energy saved: throttled core-seconds x (idle W per core at full clock - at the floor), from the node calibration.',
+    labelNames: ['node'],
+  },
+} as const satisfies Record<string, FamilyDesc>;
+
+/** `slurmscope_agent_ctld_reports_total{node,result}`, declared by full name. */
+export const CTLD_REPORTS_FAMILY = {
+  name: 'slurmscope_agent_ctld_reports_total',
+  type: 'counter',
+  help: 'Node reports sent to ctld, by result: ok, refused (ctld answered 4xx), error (5xx, network), timeout, skipped (the previous one was still in flight).',
+  labelNames: ['node', 'result'],
+} as const;
+
 /**
  * A counter family of the agent whose every series carries the agent's `node` label, so that the
  * agents of a cluster write distinct series to a store (InfluxDB, VictoriaMetrics) that has no

@@ -1,6 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { errorMessage } from '@slurmscope/common';
-import { scalarFamily, type Logger, type MetricFamily } from '@slurmscope/model';
+import type { FamilyDesc, Logger, MetricFamily } from '@slurmscope/model';
+import { MAIL_FAMILIES } from '../metrics.js';
 import type { JobReport } from '../reports/types.js';
 import { composeNotice, mailworthy, type Notice } from './notice.js';
 
@@ -103,19 +104,11 @@ export class UserMailer {
 
   /** Mail counters as metric families. */
   families(): MetricFamily[] {
-    const one = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'counter', value);
+    const one = (desc: FamilyDesc, value: number): MetricFamily => ({ ...desc, samples: [{ labels: {}, value }] });
     return [
-      one('slurmscope_mails_sent_total', 'Mails sent to users about poorly used jobs.', this.counters.sent),
-      one(
-        'slurmscope_mails_failed_total',
-        'Mails given up after their retries, or dropped from a full queue.',
-        this.counters.failed,
-      ),
-      one(
-        'slurmscope_mails_suppressed_total',
-        "Mails not sent because the user had the day's most already.",
-        this.counters.suppressed,
-      ),
+      one(MAIL_FAMILIES.sent, this.counters.sent),
+      one(MAIL_FAMILIES.failed, this.counters.failed),
+      one(MAIL_FAMILIES.suppressed, this.counters.suppressed),
     ];
   }
 
