@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandError, runCommand } from './exec.js';
 import { isNotFound } from './errors.js';
+import { processRunning } from './process.js';
 
 // Wrapper scripts as sites write them (a `sudo` or module-load wrapper): the work, or a hang,
 // happens in a child of the command, which inherits its stdout. Each records its child's pid.
@@ -16,17 +17,6 @@ function script(body: string): { file: string; pidFile: string } {
   writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, 0o755);
   return { file, pidFile: `${file}.pid` };
-}
-
-/** True while `pid` is a live process (a zombie waiting for init to reap it is not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 /** The pid a script wrote, once it is there. */
@@ -46,8 +36,8 @@ async function pidOf(pidFile: string): Promise<number> {
 /** Waits up to 3 s for `pid` to be gone; kills it in any case so that a failing test leaves nothing. */
 async function assertGone(pid: number, what: string): Promise<void> {
   const end = Date.now() + 3000;
-  while (alive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  const survived = alive(pid);
+  while (processRunning(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  const survived = processRunning(pid);
   if (survived) process.kill(pid, 'SIGKILL');
   assert.equal(survived, false, `${what} (pid ${pid}) survived`);
 }

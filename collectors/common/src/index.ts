@@ -8,3 +8,4 @@ export * from './log.js';
 export * from './secret.js';
 export * from './node-report.js';
 export * from './schedule.js';
+export * from './process.js';

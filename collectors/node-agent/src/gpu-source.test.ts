@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isNotFound } from '@slurmscope/common';
+import { isNotFound, processRunning } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import { monitorSource, onceSource } from './gpu-source.js';
 
@@ -25,21 +25,10 @@ function withPids(): { pids: string; env: NodeJS.ProcessEnv; started(): number[]
     }
   };
   const cleanup = (): void => {
-    for (const pid of started()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of started()) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
   return { pids, env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids }, started, cleanup };
-}
-
-/** True while `pid` runs (a zombie waiting for init to reap it does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 async function until(what: string, cond: () => boolean, ms = 8000): Promise<void> {
@@ -64,7 +53,7 @@ test(
       assert.equal(source.takeErrors(), 1);
       assert.equal(log.records.length, 1);
       assert.match(log.records[0]!.msg, /nvidia-smi-wrapper --query-gpu=.*no answer within 300 ms/);
-      await until('the hung child gone', () => p.started().length === 1 && !alive(p.started()[0]!));
+      await until('the hung child gone', () => p.started().length === 1 && !processRunning(p.started()[0]!));
     } finally {
       p.cleanup();
     }
@@ -82,7 +71,7 @@ test(
       // Starts: the loop child, the compute-apps query (also hung), then the loop child again.
       await until('a restart', () => log.records.some((r) => r.msg.includes('hung')) && p.started().length >= 3);
       await source.stop();
-      await until('no stuck child left', () => p.started().every((pid) => !alive(pid)));
+      await until('no stuck child left', () => p.started().every((pid) => !processRunning(pid)));
       const warnings = log.records.filter((r) => r.level === 'warn');
       assert.equal(source.takeErrors(), warnings.length, 'each failure one counted error and one log line');
       for (const r of warnings) assert.match(JSON.stringify(r), /nvidia-smi-wrapper/, 'the line names the command');

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { isNotFound } from '@slurmscope/common';
+import { isNotFound, processRunning } from '@slurmscope/common';
 import { CLI, loadStack, slurmEnv } from '../lib/index.js';
 
 const stack = loadStack();
@@ -35,17 +35,6 @@ function binDir(dir: string, squeueTail: string): { bin: string; pids: string } 
   writeFileSync(join(bin, 'squeue'), squeue);
   chmodSync(join(bin, 'squeue'), 0o755);
   return { bin, pids };
-}
-
-/** True while `pid` runs (a zombie waiting for init to reap it does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 /** Pids of the live (not zombie) processes of process group `pgid`, from /proc. */
@@ -110,7 +99,7 @@ function killLeftovers(pids: string): void {
     throw err;
   }
   for (const [pgid, sleep] of groups)
-    for (const pid of [...groupMembers(pgid), sleep]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of [...groupMembers(pgid), sleep]) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** Asserts that nothing of the wrappers' groups is alive (waiting a little for SIGKILL to land); kills leftovers. */
@@ -118,7 +107,7 @@ async function assertNoLeftovers(pids: string): Promise<void> {
   const groups = runs(pids);
   assert.ok(groups.length >= 1, 'the squeue wrapper ran');
   const left = (): number[] => [
-    ...new Set([...groups.flatMap(([pgid]) => groupMembers(pgid)), ...groups.map(([, s]) => s).filter(alive)]),
+    ...new Set([...groups.flatMap(([pgid]) => groupMembers(pgid)), ...groups.map(([, s]) => s).filter(processRunning)]),
   ];
   const end = Date.now() + 3000;
   while (left().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CommandError, isNotFound } from '@slurmscope/common';
+import { CommandError, isNotFound, processRunning } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import { NvidiaSmiMonitor } from './gpu.js';
 import { queryComputeAppsOnce, queryGpusOnce, readNvidiaGpuInfo } from './gpu-query.js';
@@ -33,17 +33,6 @@ afterEach(async () => {
   await Promise.all(monitors.splice(0).map((m) => m.stop()));
 });
 
-/** True while `pid` runs (a zombie waiting for init to reap it does not). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
-
 /** The pids nvidia-smi-wrapper recorded, one per start (killed here after the test, should any survive). */
 function wrapperPids(file: string): number[] {
   try {
@@ -54,7 +43,7 @@ function wrapperPids(file: string): number[] {
   }
 }
 function killLeftovers(file: string): void {
-  for (const pid of wrapperPids(file)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of wrapperPids(file)) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
 }
 
 describe('NvidiaSmiMonitor', () => {
@@ -115,7 +104,7 @@ describe('NvidiaSmiMonitor', () => {
       await waitFor('three starts', () => wrapperPids(pids).length >= 3);
       await m.stop();
       const started = wrapperPids(pids);
-      await waitFor('every stuck child gone', () => started.every((pid) => !alive(pid)));
+      await waitFor('every stuck child gone', () => started.every((pid) => !processRunning(pid)));
       const restarts = logger.records.filter((r) => r.level === 'warn' && r.msg.includes('hung'));
       assert.ok(restarts.length >= started.length - 1 && restarts.length <= started.length, `${restarts.length} lines`);
       const fields = restarts.map((r) => r.fields as { command?: string; restartInMs?: number });
@@ -141,7 +130,7 @@ describe('NvidiaSmiMonitor', () => {
       });
       await waitFor('three starts', () => wrapperPids(pids).length >= 3);
       const earlier = wrapperPids(pids).slice(0, 2);
-      await waitFor('the stuck children of earlier starts gone', () => earlier.every((pid) => !alive(pid)));
+      await waitFor('the stuck children of earlier starts gone', () => earlier.every((pid) => !processRunning(pid)));
       assert.equal(m.latest()?.value.length, 4, 'the block printed before dying is kept');
       assert.ok(logger.records.some((r) => r.msg.includes('GPU is lost')));
       assert.ok(m.takeErrors() >= 2);
