@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@slurmscope/model';
 
 const main = fileURLToPath(new URL('./main.js', import.meta.url));
 const agentTestdata = fileURLToPath(new URL('../../node-agent/testdata/', import.meta.url));
@@ -93,16 +94,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('agent daemon: serves /metrics, reaches the second sample, saves its state on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cli-daemon-'));
   const port = await freePort();
@@ -119,10 +110,15 @@ test('agent daemon: serves /metrics, reaches the second sample, saves its state 
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
-    const text = await waitFor('utilization on /metrics', 10_000, async () => {
+    // Connection errors while the daemon starts count as "not yet".
+    const scrape = async (): Promise<string | undefined> => {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
       const body = await res.text();
       return /slurmscope_job_cpu_utilization_ratio\{jobid="42",node="n1"\} 0\b/.test(body) ? body : undefined;
+    };
+    const text = await waitUntil('utilization on /metrics', () => scrape().catch(() => undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
     });
     assert.match(text, /slurmscope_job_cpu_seconds_total\{jobid="42",node="n1"\} 73\.4182/);
     assert.match(text, /slurmscope_agent_cycle_cpu_seconds\{node="n1"\}/);

@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@slurmscope/model';
 
 /**
  * The throttler end to end: the real CLI as a daemon on a fixture tree of cgroups (jobs 42 on
@@ -26,14 +27,6 @@ function makeRoot(): string {
 const maxFreq = (root: string, cpu: number): number =>
   Number(readFileSync(join(root, `sys/devices/system/cpu/cpu${cpu}/cpufreq/scaling_max_freq`), 'utf8').trim());
 const freqs = (root: string): number[] => [0, 1, 2, 3, 4, 5, 6, 7].map((c) => maxFreq(root, c));
-
-async function waitFor(what: string, timeoutMs: number, cond: () => boolean): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function startAgent(
   root: string,
@@ -82,13 +75,15 @@ test('core mode: throttles exactly the free physical cores, a prolog restores at
   const agent = startAgent(root, dir, { mode: 'core', grace: '600ms' });
   try {
     // Jobs hold threads 0 and 1: physical cores (0,4) and (1,5) stay at the cap, (2,6) and (3,7) go to the floor.
-    await waitFor('free cores throttled', 10_000, () => maxFreq(root, 2) === FLOOR && maxFreq(root, 7) === FLOOR);
+    await waitUntil('free cores throttled', () => maxFreq(root, 2) === FLOOR && maxFreq(root, 7) === FLOOR, {
+      timeoutMs: 10_000,
+    });
     assert.deepEqual(freqs(root), [CAP, CAP, FLOOR, FLOOR, CAP, CAP, FLOOR, FLOOR], agent.log());
 
     // Both jobs end: after the grace every core is throttled.
     removeJob(root, 1001, 43);
     removeJob(root, 1000, 42);
-    await waitFor('all cores throttled', 10_000, () => freqs(root).every((f) => f === FLOOR));
+    await waitUntil('all cores throttled', () => freqs(root).every((f) => f === FLOOR), { timeoutMs: 10_000 });
 
     // A prolog for a job whose cgroup does not exist yet restores the whole node before returning.
     const t0 = Date.now();
@@ -120,7 +115,7 @@ test('node mode throttles only an empty node; SIGKILL then a new start restores'
     assert.deepEqual(freqs(root), Array(8).fill(CAP), 'jobs on the node: nothing throttled in node mode');
     removeJob(root, 1001, 43);
     removeJob(root, 1000, 42);
-    await waitFor('node throttled', 10_000, () => freqs(root).every((f) => f === FLOOR));
+    await waitUntil('node throttled', () => freqs(root).every((f) => f === FLOOR), { timeoutMs: 10_000 });
   } finally {
     first.child.kill('SIGKILL');
   }
@@ -129,7 +124,7 @@ test('node mode throttles only an empty node; SIGKILL then a new start restores'
 
   const second = startAgent(root, dir, { mode: 'node', grace: '10m' });
   try {
-    await waitFor('restored after the crash', 10_000, () => freqs(root).every((f) => f === CAP));
+    await waitUntil('restored after the crash', () => freqs(root).every((f) => f === CAP), { timeoutMs: 10_000 });
     assert.match(second.log(), /restored cores a previous run left throttled/);
   } finally {
     second.child.kill('SIGTERM');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ctldConfigSchema, parseDuration, type NodeReport } from '@slurmscope/common';
-import { InMemorySink, RecordingLogger, type Sink } from '@slurmscope/model';
+import { InMemorySink, RecordingLogger, waitUntil, type Sink } from '@slurmscope/model';
 import { prometheusExposition } from '@slurmscope/prometheus';
 import { loadTls } from './api/server.js';
 import { startCtld, type CtldHandle } from './ctld.js';
@@ -111,24 +111,10 @@ async function start(
   return { ctld, base: `http://127.0.0.1:${ctld.address.port}`, log };
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('ctld: 200 concurrent API and /metrics requests cause zero extra Slurm command runs', async (t) => {
   const slurm = fakeSlurm(t);
   const { ctld, base } = await start(t, slurm, { interval: '1h' });
-  await until('the first cycle', () => ctld.view());
+  await waitUntil('the first cycle', () => ctld.view());
   const before = slurm.calls();
   assert.deepEqual(
     [...before].sort(),
@@ -162,9 +148,9 @@ test('ctld: 200 concurrent API and /metrics requests cause zero extra Slurm comm
 test('ctld: a failed poll serves the last snapshot with its age and the stale flag, then recovers', async (t) => {
   const slurm = fakeSlurm(t);
   const { ctld, base } = await start(t, slurm);
-  await until('the first cycle', () => ctld.view());
+  await waitUntil('the first cycle', () => ctld.view());
   slurm.fail(true);
-  const stale = await until('a stale answer', async () => {
+  const stale = await waitUntil('a stale answer', async () => {
     const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as {
       stale: boolean;
       error?: string;
@@ -183,7 +169,7 @@ test('ctld: a failed poll serves the last snapshot with its age and the stale fl
   assert.match(metrics, /^slurmscope_slurm_snapshot_stale 1$/m);
   assert.match(metrics, /^slurmscope_slurm_poll_errors_total [1-9]/m);
   slurm.fail(false);
-  await until('a fresh answer', async () => {
+  await waitUntil('a fresh answer', async () => {
     const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as { stale: boolean };
     return body.stale ? undefined : body;
   });
@@ -193,7 +179,7 @@ test('ctld: during a hung poll /metrics and the API say stale together (one sour
   const slurm = fakeSlurm(t);
   const { ctld, base } = await start(t, slurm, { slurm: { binDir: slurm.binDir, timeout: '30s' } });
   t.after(() => slurm.hang(false));
-  await until('the first cycle', () => ctld.view());
+  await waitUntil('the first cycle', () => ctld.view());
   const both = async (): Promise<{ api: boolean; metrics: string | undefined }> => {
     const body = (await (await fetch(`${base}/api/v1/availability`)).json()) as { stale: boolean; error?: string };
     assert.equal(body.error, undefined, 'no poll failed: it hangs');
@@ -202,10 +188,10 @@ test('ctld: during a hung poll /metrics and the API say stale together (one sour
   };
   slurm.hang(true);
   // The poll now hangs (until the 30 s timeout): after 3 intervals of 200 ms the snapshot is stale.
-  await until('a stale answer from the API', async () => ((await both()).api ? true : undefined));
+  await waitUntil('a stale answer from the API', async () => ((await both()).api ? true : undefined));
   assert.deepEqual(await both(), { api: true, metrics: '1' }, '/metrics says what the API says');
   slurm.hang(false);
-  await until('a fresh answer from both', async () => {
+  await waitUntil('a fresh answer from both', async () => {
     const b = await both();
     return !b.api && b.metrics === '0' ? b : undefined;
   });
@@ -214,7 +200,7 @@ test('ctld: during a hung poll /metrics and the API say stale together (one sour
 test('ctld: node reports become webjobs (imbalance) in the next cycle, on the API and /metrics', async (t) => {
   const slurm = fakeSlurm(t);
   const { ctld, base } = await start(t, slurm);
-  await until('the first cycle', () => ctld.view());
+  await waitUntil('the first cycle', () => ctld.view());
   // Job 1 of the fixture runs on c2 and c3: burn on c2, idle on c3.
   const report = (node: string, util: number): NodeReport => ({
     version: 1,
@@ -239,7 +225,7 @@ test('ctld: node reports become webjobs (imbalance) in the next cycle, on the AP
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { scripts: [] });
   }
-  const job = await until('job 1 with both nodes measured', async () => {
+  const job = await waitUntil('job 1 with both nodes measured', async () => {
     const body = (await (await fetch(`${base}/api/v1/jobs/1`)).json()) as { job?: Webjob };
     return body.job?.nodes.every((n) => n.reported) ? body.job : undefined;
   });
@@ -329,7 +315,7 @@ test('ctld: each cycle goes to its sinks: two cycles in an in-memory sink, jobid
   assert.equal(res.status, 200);
   const perJob = (n: number) =>
     sink.snapshots[n]?.families.find((f) => f.name === 'slurmscope_job_cpu_efficiency_ratio')?.samples ?? [];
-  const first = await until('a cycle with job 2 measured, and one more', () => {
+  const first = await waitUntil('a cycle with job 2 measured, and one more', () => {
     const i = sink.snapshots.findIndex((_, n) => perJob(n).some((s) => s.labels['jobid'] === '2'));
     return i >= 0 && sink.snapshots.length > i + 1 ? i : undefined;
   });

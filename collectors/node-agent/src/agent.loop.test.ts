@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate } from '@slurmscope/common';
-import { InMemorySink, RecordingLogger, scalarFamily, type MetricFamily } from '@slurmscope/model';
+import { InMemorySink, RecordingLogger, scalarFamily, waitUntil, type MetricFamily } from '@slurmscope/model';
 import { prometheusExposition } from '@slurmscope/prometheus';
 import { runAgent } from './agent.js';
 import { AGENT_FAMILIES } from './metrics.js';
@@ -20,20 +20,6 @@ class HealthSink extends InMemorySink {
     return [
       scalarFamily('slurmscope_test_sink_exports_total', 'Snapshots exported.', 'counter', this.snapshots.length),
     ];
-  }
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -58,7 +44,7 @@ test('runAgent: two cycles on the fixture node reach the sink and /metrics; the 
     ctl.signal,
   );
   t.after(() => ctl.abort());
-  await until('two cycles', () => (sink.snapshots.length >= 2 ? true : undefined));
+  await waitUntil('two cycles', () => sink.snapshots.length >= 2, { intervalMs: 20 });
   const started = log.records.find((r) => r.msg === 'agent started')?.fields as { listen: string };
   const metrics = await (await fetch(`http://${started.listen}/metrics`)).text();
   ctl.abort();

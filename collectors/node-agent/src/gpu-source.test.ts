@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNotFound, processRunning } from '@slurmscope/common';
-import { RecordingLogger } from '@slurmscope/model';
+import { RecordingLogger, waitUntil } from '@slurmscope/model';
 import { monitorSource, onceSource } from './gpu-source.js';
 
 // The agent's two GPU sources against a site wrapper whose nvidia-smi hangs in a child process
@@ -31,13 +31,8 @@ function withPids(): { pids: string; env: NodeJS.ProcessEnv; started(): number[]
   return { pids, env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids }, started, cleanup };
 }
 
-async function until(what: string, cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How these tests poll: every 20 ms, for up to 8 s. */
+const poll = { timeoutMs: 8000, intervalMs: 20 };
 
 test(
   '--once: a wrapper hanging in a child gives up at the timeout, one error, its child killed',
@@ -53,7 +48,7 @@ test(
       assert.equal(source.takeErrors(), 1);
       assert.equal(log.records.length, 1);
       assert.match(log.records[0]!.msg, /nvidia-smi-wrapper --query-gpu=.*no answer within 300 ms/);
-      await until('the hung child gone', () => p.started().length === 1 && !processRunning(p.started()[0]!));
+      await waitUntil('the hung child gone', () => p.started().length === 1 && !processRunning(p.started()[0]!), poll);
     } finally {
       p.cleanup();
     }
@@ -69,9 +64,13 @@ test(
     const source = monitorSource({ command: wrapper, intervalMs: 100, timeoutMs: 200, log, env: p.env });
     try {
       // Starts: the loop child, the compute-apps query (also hung), then the loop child again.
-      await until('a restart', () => log.records.some((r) => r.msg.includes('hung')) && p.started().length >= 3);
+      await waitUntil(
+        'a restart',
+        () => log.records.some((r) => r.msg.includes('hung')) && p.started().length >= 3,
+        poll,
+      );
       await source.stop();
-      await until('no stuck child left', () => p.started().every((pid) => !processRunning(pid)));
+      await waitUntil('no stuck child left', () => p.started().every((pid) => !processRunning(pid)), poll);
       const warnings = log.records.filter((r) => r.level === 'warn');
       assert.equal(source.takeErrors(), warnings.length, 'each failure one counted error and one log line');
       for (const r of warnings) assert.match(JSON.stringify(r), /nvidia-smi-wrapper/, 'the line names the command');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitUntil } from '@slurmscope/model';
 
 /** What the fake store answers to one write: a status (with headers and body), or no answer at all. */
 export type FakeAnswer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
@@ -82,11 +83,7 @@ export class FakeStore {
   }
 }
 
-/** Polls `cond` every 10 ms until it is true; rejects with `what` after `timeoutMs`. */
+/** Polls `cond` every 10 ms until it is true; rejects with `what` after `timeoutMs` (model's waitUntil). */
 export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitUntil(what, cond, { timeoutMs, intervalMs: 10 });
 }

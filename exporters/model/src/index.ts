@@ -3,3 +3,4 @@ export * from './sink.js';
 export * from './exposition.js';
 export * from './logger.js';
 export * from './counter-family.js';
+export * from './wait.js';

@@ -5,21 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommandError, isNotFound, processRunning } from '@slurmscope/common';
-import { RecordingLogger } from '@slurmscope/model';
+import { RecordingLogger, waitUntil } from '@slurmscope/model';
 import { NvidiaSmiMonitor } from './gpu.js';
 import { queryComputeAppsOnce, queryGpusOnce, readNvidiaGpuInfo } from './gpu-query.js';
 
 const testdata = (name: string): string => fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url));
 const bin = (name: string): string => testdata(`bin/${name}`);
-
-/** Polls `cond` until it holds or `ms` pass (then fails with `what`). */
-async function waitFor(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How the monitor tests poll: every 20 ms, for up to 5 s. */
+const poll = { timeoutMs: 5000, intervalMs: 20 };
 
 const monitors: NvidiaSmiMonitor[] = [];
 function monitor(opts: Partial<ConstructorParameters<typeof NvidiaSmiMonitor>[0]> & { command: string }) {
@@ -49,19 +42,19 @@ function killLeftovers(file: string): void {
 describe('NvidiaSmiMonitor', () => {
   test('loop mode: latest block of the H100 capture, refreshed every period', async () => {
     const { m } = monitor({ command: bin('nvidia-smi'), env: { ...process.env, FAKE_NVIDIA_SMI_FIXTURE: 'h100' } });
-    await waitFor('first block', () => m.latest() !== undefined);
+    await waitUntil('first block', () => m.latest() !== undefined, poll);
     const first = m.latest();
     assert.equal(first?.value.length, 8);
     assert.equal(first?.value[0]?.name, 'NVIDIA H100 80GB HBM3');
     assert.ok((first?.ageMs ?? Infinity) < 1000);
-    await waitFor('a newer block', () => (m.latest()?.at ?? 0) > (first?.at ?? 0));
+    await waitUntil('a newer block', () => (m.latest()?.at ?? 0) > (first?.at ?? 0), poll);
     assert.equal(m.latest()?.value.length, 8);
     assert.equal(m.takeErrors(), 0);
   });
 
   test('compute apps polled in the background', async () => {
     const { m } = monitor({ command: bin('nvidia-smi'), appsIntervalMs: 100 });
-    await waitFor('apps', () => m.latestApps() !== undefined);
+    await waitUntil('apps', () => m.latestApps() !== undefined, poll);
     assert.deepEqual(
       m.latestApps()?.value.map((a) => a.pid),
       [7201, 7101, 7301],
@@ -70,7 +63,7 @@ describe('NvidiaSmiMonitor', () => {
 
   test('stale readings are absent', async () => {
     const { m } = monitor({ command: bin('nvidia-smi'), staleMs: 10_000 });
-    await waitFor('first block', () => m.latest() !== undefined);
+    await waitUntil('first block', () => m.latest() !== undefined, poll);
     const at = m.latest()?.at ?? 0;
     assert.equal(m.latest(at + 10_001), undefined);
     assert.ok(m.latest(at + 9_999));
@@ -85,8 +78,8 @@ describe('NvidiaSmiMonitor', () => {
     const t0 = Date.now();
     assert.equal(m.latest(), undefined);
     assert.ok(Date.now() - t0 < 50, 'latest() returns at once');
-    await waitFor('hang detected', () => logger.records.some((r) => r.msg.includes('hung')));
-    await waitFor('restart', () => m.running);
+    await waitUntil('hang detected', () => logger.records.some((r) => r.msg.includes('hung')), poll);
+    await waitUntil('restart', () => m.running, poll);
     assert.ok(m.takeErrors() >= 1);
     assert.equal(m.latest(), undefined);
   });
@@ -101,10 +94,10 @@ describe('NvidiaSmiMonitor', () => {
         backoffMs: { initial: 50, max: 200 },
         env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids },
       });
-      await waitFor('three starts', () => wrapperPids(pids).length >= 3);
+      await waitUntil('three starts', () => wrapperPids(pids).length >= 3, poll);
       await m.stop();
       const started = wrapperPids(pids);
-      await waitFor('every stuck child gone', () => started.every((pid) => !processRunning(pid)));
+      await waitUntil('every stuck child gone', () => started.every((pid) => !processRunning(pid)), poll);
       const restarts = logger.records.filter((r) => r.level === 'warn' && r.msg.includes('hung'));
       assert.ok(restarts.length >= started.length - 1 && restarts.length <= started.length, `${restarts.length} lines`);
       const fields = restarts.map((r) => r.fields as { command?: string; restartInMs?: number });
@@ -128,9 +121,13 @@ describe('NvidiaSmiMonitor', () => {
         backoffMs: { initial: 20, max: 40 },
         env: { ...process.env, FAKE_NVIDIA_SMI_PIDS: pids, FAKE_WRAPPER_THEN: bin('nvidia-smi-dies') },
       });
-      await waitFor('three starts', () => wrapperPids(pids).length >= 3);
+      await waitUntil('three starts', () => wrapperPids(pids).length >= 3, poll);
       const earlier = wrapperPids(pids).slice(0, 2);
-      await waitFor('the stuck children of earlier starts gone', () => earlier.every((pid) => !processRunning(pid)));
+      await waitUntil(
+        'the stuck children of earlier starts gone',
+        () => earlier.every((pid) => !processRunning(pid)),
+        poll,
+      );
       assert.equal(m.latest()?.value.length, 4, 'the block printed before dying is kept');
       assert.ok(logger.records.some((r) => r.msg.includes('GPU is lost')));
       assert.ok(m.takeErrors() >= 2);
@@ -142,10 +139,11 @@ describe('NvidiaSmiMonitor', () => {
 
   test('garbage lines are counted and logged once; valid blocks still come through', async () => {
     const { m, logger } = monitor({ command: bin('nvidia-smi-garbage'), intervalMs: 50 });
-    await waitFor('block', () => m.latest()?.value.length === 4);
-    await waitFor(
+    await waitUntil('block', () => m.latest()?.value.length === 4, poll);
+    await waitUntil(
       'several garbage lines',
       () => logger.records.filter((r) => r.msg.includes('unexpected line')).length >= 3,
+      poll,
     );
     const garbage = logger.records.filter((r) => r.msg.includes('unexpected line'));
     assert.equal(garbage.filter((r) => r.level === 'warn').length, 1);
@@ -162,14 +160,18 @@ describe('NvidiaSmiMonitor', () => {
         backoffMs: { initial: 20, max: 80 },
         env: { ...process.env, FAKE_NVIDIA_SMI_STARTS: starts },
       });
-      await waitFor('three starts', () => {
-        try {
-          return readFileSync(starts, 'utf8').split('\n').length > 3;
-        } catch (err) {
-          if (isNotFound(err)) return false; // the fake has not started yet
-          throw err;
-        }
-      });
+      await waitUntil(
+        'three starts',
+        () => {
+          try {
+            return readFileSync(starts, 'utf8').split('\n').length > 3;
+          } catch (err) {
+            if (isNotFound(err)) return false; // the fake has not started yet
+            throw err;
+          }
+        },
+        poll,
+      );
       assert.equal(m.latest()?.value.length, 4);
       assert.ok(logger.records.some((r) => r.msg.includes('GPU is lost')));
       assert.ok(m.takeErrors() >= 2);
@@ -180,13 +182,13 @@ describe('NvidiaSmiMonitor', () => {
 
   test('a missing nvidia-smi is an error, retried, never a crash', async () => {
     const { m, logger } = monitor({ command: testdata('bin/no-such-tool'), backoffMs: { initial: 20, max: 40 } });
-    await waitFor('two failures', () => logger.records.filter((r) => r.msg.includes('ENOENT')).length >= 2);
+    await waitUntil('two failures', () => logger.records.filter((r) => r.msg.includes('ENOENT')).length >= 2, poll);
     assert.equal(m.latest(), undefined);
   });
 
   test('stop() ends the child', async () => {
     const { m } = monitor({ command: bin('nvidia-smi') });
-    await waitFor('running', () => m.latest() !== undefined);
+    await waitUntil('running', () => m.latest() !== undefined, poll);
     await m.stop();
     assert.equal(m.running, false);
     const at = m.latest()?.at;
