@@ -142,7 +142,7 @@ export function displayId(j) {
 
 const iso = (ms) => new Date(ms).toISOString().slice(0, 19);
 
-/** One line of the poll's `squeue -h -O JobID:0|,...` (22 fields, each followed by `|`). */
+/** One line of the poll's `squeue -h -O JobID:0|,...` (23 fields, each followed by `|`). */
 function squeueLine(j) {
   const gres = j.gpus > 0 ? `,gres/gpu=${j.gpus},gres/gpu:a100=${j.gpus}` : '';
   const pending = j.state === 'PD';
@@ -169,6 +169,7 @@ function squeueLine(j) {
     'N/A',
     pending ? 'N/A' : iso(j.startMs),
     j.limit ?? '1-00:00:00',
+    pending ? 'n/a' : j.nodes[0], // BatchHost: squeue prints "n/a" for a job without one
   ];
   return `${f.join('|')}|`;
 }

@@ -59,17 +59,15 @@ export type JobVerdict = 'ok' | 'pending' | 'job_not_on_node';
 
 interface Placed {
   readonly nodes: ReadonlySet<string>;
-  /** The node that runs the batch script: the first of the job's nodes. */
+  /** The node that runs the batch script (Slurm's batch host). */
   readonly batchNode: string | undefined;
   seenMs: number;
 }
 
 /**
  * Where Slurm runs each job, by its snapshots. A job that left the snapshot is kept for
- * `keepMs` (its agents' last reports still arrive after it ended). The batch node is the first
- * node of the job's node list: Slurm runs the batch script on the first allocated node (the
- * snapshot has no BatchHost field yet; it is the first node in slurm.conf order, which is the
- * node list's order where nodes are defined in name order).
+ * `keepMs` (its agents' last reports still arrive after it ended). The batch node is the job's
+ * batch host as Slurm reports it in the same poll (squeue's BatchHost, JSON `batch_host`).
  */
 export class SlurmPlacement {
   private nodes: ReadonlySet<string> = new Set();
@@ -84,8 +82,13 @@ export class SlurmPlacement {
     if (this.snapshotMs !== undefined && snapshot.timestampMs <= this.snapshotMs) return;
     this.snapshotMs = snapshot.timestampMs;
     this.nodes = new Set(snapshot.nodes.map((n) => n.name));
-    for (const job of snapshot.jobs)
-      this.jobs.set(job.jobid, { nodes: new Set(job.nodes), batchNode: job.nodes[0], seenMs: snapshot.timestampMs });
+    for (const job of snapshot.jobs) {
+      // Without a batch host from Slurm (a snapshot built without it), the first node of the list
+      // stands in: Slurm starts the batch script on the first allocated node in slurm.conf order,
+      // which is the node list's (name) order only where slurm.conf defines nodes in name order.
+      const batchNode = job.batchHost ?? job.nodes[0];
+      this.jobs.set(job.jobid, { nodes: new Set(job.nodes), batchNode, seenMs: snapshot.timestampMs });
+    }
     for (const [jobid, placed] of this.jobs)
       if (snapshot.timestampMs - placed.seenMs > this.keepMs) this.jobs.delete(jobid);
   }

@@ -57,6 +57,8 @@ export interface JobInfo {
   readonly startTimeMs?: number;
   /** Absent for UNLIMITED. */
   readonly timeLimitSeconds?: number;
+  /** The node that runs the batch script (squeue's BatchHost, JSON `batch_host`); absent when Slurm gave none. */
+  readonly batchHost?: string;
 }
 
 /** One partition from `scontrol show partition -o`. */

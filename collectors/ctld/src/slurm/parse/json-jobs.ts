@@ -65,6 +65,8 @@ function parseJob(j: unknown, source: string): JobInfo {
   const limitMin = num(j['time_limit']);
   const uid = num(j['user_id']);
   const qos = str(j['qos']);
+  // "batch_host": the node running the batch script, "" for a job without one (22.05–25.05 alike).
+  const batchHost = str(j['batch_host']);
   return {
     jobid,
     displayId: isArray ? `${arrayJob}_${arrayTask}` : isHet ? `${hetJob}+${hetOffset}` : jobid,
@@ -83,6 +85,7 @@ function parseJob(j: unknown, source: string): JobInfo {
     gpusByType: gpu.byType,
     ...(start === undefined || start === 0 || start === Infinity ? {} : { startTimeMs: start * 1000 }),
     ...(limitMin === undefined || limitMin === Infinity ? {} : { timeLimitSeconds: limitMin * 60 }),
+    ...(batchHost === '' ? {} : { batchHost }),
   };
 }
 

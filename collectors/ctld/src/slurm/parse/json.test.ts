@@ -28,6 +28,7 @@ test('22.05 (real capture): sinfo --json nodes and squeue --json jobs', () => {
   assert.deepEqual(jobs.map((j) => j.displayId).sort(), ['1', '2', '3_1', '3_2', '4+0', '4+1']);
   const j1 = jobs.find((j) => j.jobid === '1');
   assert.deepEqual(j1?.nodes, ['c2', 'c3']);
+  assert.equal(j1?.batchHost, 'c2');
   assert.equal(j1?.memoryBytes, 1000 * MiB);
   assert.equal(j1?.timeLimitSeconds, 3600);
   // gpujob: tres_alloc_str has no gres/gpu (AccountingStorageTRES does not name it); gres_detail does.
@@ -72,8 +73,22 @@ for (const v of SUPPORTED_SLURM_VERSIONS.filter((x) => x !== '22.05')) {
     assert.deepEqual([jobs[0]?.user, jobs[0]?.uid, jobs[0]?.memoryBytes], ['alice', 1001, 128 * 1024 * MiB]);
     assert.deepEqual([jobs[1]?.arrayJobId, jobs[1]?.arrayTaskId, jobs[1]?.memoryBytes], ['100', '3', 16000 * MiB]);
     assert.deepEqual([jobs[2]?.hetJobId, jobs[2]?.hetJobOffset], ['103', 0]);
+    assert.deepEqual(
+      jobs.map((j) => j.batchHost),
+      ['g1', 'c2', 'c6', 'c5'],
+    );
   });
 }
+
+test('batch_host: the batch node as Slurm names it, not the first of nodes; "" is absent', () => {
+  const doc = (batchHost: string): string =>
+    JSON.stringify({
+      meta: { plugin: { data_parser: 'data_parser/v0.0.42' }, slurm: { release: '24.11.5' } },
+      jobs: [{ job_id: 7, job_state: ['RUNNING'], nodes: 'a[1-2],b1', batch_host: batchHost }],
+    });
+  assert.equal(parseJobsJson(doc('b1')).jobs[0]?.batchHost, 'b1');
+  assert.equal('batchHost' in (parseJobsJson(doc('')).jobs[0] ?? {}), false);
+});
 
 /** The raw first job and first node of a built fixture, to pin its shape to the release's. */
 function raw(v: string): { job: Record<string, unknown>; node: Record<string, unknown>; meta: object } {

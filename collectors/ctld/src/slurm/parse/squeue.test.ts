@@ -10,6 +10,7 @@ test('squeueRunningArgs: running and completing only, every field unpadded with 
   assert.deepEqual(args.slice(0, 4), ['-h', '-t', 'RUNNING,COMPLETING', '-O']);
   assert.equal(args[4]?.split(',').length, SQUEUE_FIELDS.length);
   assert.match(args[4] ?? '', /^JobID:0\|,ArrayJobID:0\|/);
+  assert.match(args[4] ?? '', /,TimeLimit:0\|,BatchHost:0\|$/, 'a new field goes last');
 });
 
 test('parseSqueue: real 22.05 output (array, het, two-node and GPU jobs)', () => {
@@ -18,6 +19,7 @@ test('parseSqueue: real 22.05 output (array, het, two-node and GPU jobs)', () =>
   const byId = new Map(jobs.map((j) => [j.jobid, j]));
   const two = byId.get('1');
   assert.deepEqual(two?.nodes, ['c2', 'c3']);
+  assert.equal(two?.batchHost, 'c2');
   assert.equal(two?.cpus, 2);
   assert.equal(two?.memoryBytes, 1000 * MiB);
   assert.equal(two?.timeLimitSeconds, 3600);
@@ -33,10 +35,14 @@ test('parseSqueue: real 22.05 output (array, het, two-node and GPU jobs)', () =>
   assert.deepEqual(byId.get('2')?.gpusByType, { tesla: 1 });
   assert.equal(byId.get('8')?.timeLimitSeconds, 86400);
   assert.equal(byId.get('8')?.account, '');
+  assert.deepEqual(
+    jobs.map((j) => `${j.jobid}@${j.batchHost}`),
+    ['1@c2', '4@c3', '2@c1', '8@c1', '3@c1', '5@c2'],
+  );
 });
 
 const GOOD =
-  '7|7|N/A|N/A|N/A|alice|1001|phys|gpu|normal|CG|1|g1|8|8|4G|cpu=8,mem=4G,node=1,gres/gpu=2,gres/gpu:h100=2|N/A|N/A|N/A|2025-01-01T00:00:00|UNLIMITED|';
+  '7|7|N/A|N/A|N/A|alice|1001|phys|gpu|normal|CG|1|g1|8|8|4G|cpu=8,mem=4G,node=1,gres/gpu=2,gres/gpu:h100=2|N/A|N/A|N/A|2025-01-01T00:00:00|UNLIMITED|g1|';
 
 test('parseSqueue: completing job with TRES GPUs and unlimited time', () => {
   const [j] = parseSqueue(`${GOOD}\n\n`);
@@ -45,15 +51,35 @@ test('parseSqueue: completing job with TRES GPUs and unlimited time', () => {
   assert.deepEqual(j?.gpusByType, { h100: 2 });
   assert.equal(j?.timeLimitSeconds, undefined);
   assert.equal(j?.qos, 'normal');
+  assert.equal(j?.batchHost, 'g1');
+});
+
+test('parseSqueue: real 22.05 BatchHost (a two-node job on n1+n2; a held job prints "n/a")', () => {
+  const jobs = parseSqueue(slurmFixture('22.05/squeue-batchhost.txt'));
+  assert.deepEqual(
+    jobs.map((j) => [j.jobid, j.state, j.nodes.join(' '), j.batchHost]),
+    [
+      ['19', 'RUNNING', 'n1 n2', 'n1'],
+      ['20', 'PENDING', '', undefined],
+    ],
+  );
+});
+
+test('parseSqueue: BatchHost absent when squeue prints n/a, N/A or nothing', () => {
+  for (const none of ['n/a', 'N/A', '']) {
+    const [j] = parseSqueue(GOOD.replace(/g1\|$/, `${none}|`));
+    assert.equal(j?.batchHost, undefined, JSON.stringify(none));
+    assert.equal(j?.jobid, '7');
+  }
 });
 
 test('parseSqueue: malformed lines are errors naming the line', () => {
   const fields = GOOD.split('|');
   const swap = (i: number, v: string): string => fields.map((f, k) => (k === i ? v : f)).join('|');
   const cases: Array<[string, string, RegExp]> = [
-    ['too few fields', '7|7|N/A|', /expected 22 fields, got 3/],
-    ['no trailing separator', GOOD.slice(0, -1), /expected 22 fields/],
-    ['extra field', `${GOOD}x|`, /expected 22 fields, got 23/],
+    ['too few fields', '7|7|N/A|', /expected 23 fields, got 3/],
+    ['no trailing separator', GOOD.slice(0, -1), /expected 23 fields/],
+    ['extra field', `${GOOD}x|`, /expected 23 fields, got 24/],
     ['job id not a number', swap(0, 'abc'), /job id is not a number/],
     ['cpus not a count', swap(13, '-1'), /NumCPUs is not a count/],
     ['bad node list', swap(12, 'g[1-'), /unclosed/],

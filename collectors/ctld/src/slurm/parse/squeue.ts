@@ -5,7 +5,8 @@ import { gpusFromTres, parseGres, parseMemoryBytes, parseSlurmDuration, parseTre
 
 /**
  * The `squeue -O` fields ctld reads, in output order. No free-text field (job name, comment)
- * is among them, so the separator `|` cannot occur inside a value.
+ * is among them, so the separator `|` cannot occur inside a value. A new field goes last, so
+ * the others keep their positions (the bench's synthetic squeue text writes them in this order).
  */
 export const SQUEUE_FIELDS = [
   'JobID',
@@ -30,6 +31,8 @@ export const SQUEUE_FIELDS = [
   'tres-per-task',
   'StartTime',
   'TimeLimit',
+  // The node that runs the batch script (prints "n/a" for a job without one, e.g. pending).
+  'BatchHost',
 ] as const;
 
 /** The separator after each field (squeue's `type:size suffix` syntax; size 0 = no padding). */
@@ -105,6 +108,7 @@ function parseLine(line: string, source: string): JobInfo {
   const startMs = start === undefined ? undefined : Date.parse(start);
   const limit = parseSlurmDuration(get('TimeLimit'));
   const uid = optional(get('UserID'));
+  const batchHost = optional(get('BatchHost'));
   // The last task of an array keeps the array's id as its own job id: the task id decides.
   const isArrayTask = arrayJobId !== undefined && arrayTaskId !== undefined;
   const hetOffsetNum = hetOffset === undefined ? undefined : Number(hetOffset);
@@ -130,6 +134,7 @@ function parseLine(line: string, source: string): JobInfo {
     gpusByType: gpu.byType,
     ...(startMs === undefined || Number.isNaN(startMs) ? {} : { startTimeMs: startMs }),
     ...(limit === undefined ? {} : { timeLimitSeconds: limit }),
+    ...(batchHost === undefined ? {} : { batchHost }),
   };
 }
 
@@ -165,8 +170,9 @@ function gpusFromRequest(
   return { total: 0, byType: {} };
 }
 
+// squeue prints N/A for most empty fields, but BatchHost's own printer writes "n/a".
 function optional(s: string): string | undefined {
-  return s === '' || s === 'N/A' || s === '(null)' ? undefined : s;
+  return s === '' || s === 'N/A' || s === 'n/a' || s === '(null)' ? undefined : s;
 }
 
 function toInt(s: string, field: string, line: string, source: string): number {
