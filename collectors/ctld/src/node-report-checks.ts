@@ -20,6 +20,7 @@ export const REFUSAL_REASONS = [
   'bad_interval',
   'bad_value',
   'node_token_mismatch',
+  'out_of_order',
 ] as const;
 
 /** One reason of {@link REFUSAL_REASONS}. */

@@ -52,7 +52,8 @@ test('NodeReportStore: keeps the latest report per node; a late older one does n
   const s = checked();
   s.ingest(report('n1', T), T);
   s.ingest(report('n1', T + 10_000), T + 10_000);
-  s.ingest(report('n1', T + 5_000), T + 10_500); // a retried, older report
+  // a retried, older report: not used, but counted
+  assert.deepEqual(s.ingest(report('n1', T + 5_000), T + 10_500), { kept: true, refused: ['out_of_order'] });
   s.ingest(report('n2', T + 1_000), T + 1_000);
   const latest = s.latest(T + 11_000);
   assert.deepEqual(latest.map((r) => [r.node, r.timestampMs]).sort(), [
@@ -189,6 +190,7 @@ test('NodeReportStore.families: results by kind, refusals by reason (all declare
       'bad_interval',
       'bad_value',
       'node_token_mismatch',
+      'out_of_order',
     ],
   );
   assert.deepEqual(live?.samples, [{ labels: {}, value: 1 }]);

@@ -72,8 +72,11 @@ export class NodeReportStore {
       held !== undefined &&
       held.report.timestampMs > report.timestampMs &&
       receivedMs - held.receivedMs < held.report.intervalMs
-    )
-      return { kept: true, refused: [] };
+    ) {
+      // A late or retried report older than the one held: ignored, but counted, never silent.
+      this.refuse('out_of_order');
+      return { kept: true, refused: ['out_of_order'] };
+    }
     let entry: Held;
     let refused: RefusalReason[] = [];
     if (!this.placement.known) entry = { report, pending: [], nodeUnchecked: true, receivedMs };
