@@ -14,6 +14,13 @@ import { calibrate, calibrationPath, saveCalibration, throttleStatePath, type Ca
 
 const limits = (z: RaplZoneInfo): CounterLimits => ({ maxRange: z.maxEnergyRangeUj, maxRate: z.maxPowerUw });
 
+/**
+ * Longest step between two readings of a measurement: a step back of a counter is taken as a wrap
+ * only within `maxRange / maxRate` (262 s for a package at the default 1 kW ceiling, see
+ * `advanceCounter`), so a long measurement reads the counters at least this often.
+ */
+const STEP_MS = 10_000;
+
 /** Options of `slurmscope agent --calibrate`. */
 export interface CalibrateNodeOptions {
   readonly config: AgentConfig;
@@ -39,18 +46,7 @@ export async function calibrateNode(opts: CalibrateNodeOptions): Promise<Calibra
       `no RAPL package zone under ${root}sys/class/powercap${errors[0] ? ` (${errors[0].message})` : ''}: cannot calibrate`,
     );
   }
-  const measureWatts = async (durationMs: number): Promise<number> => {
-    const before = new Map<string, CounterState>();
-    for (const z of readRapl(energyZones).zones)
-      before.set(z.id, advanceCounter(undefined, z.energyUj, limits(z), undefined).state);
-    const t0 = performance.now();
-    await delay(durationMs);
-    let uj = 0;
-    const seconds = (performance.now() - t0) / 1000;
-    for (const z of readRapl(energyZones).zones)
-      uj += advanceCounter(before.get(z.id), z.energyUj, limits(z), seconds).delta;
-    return uj / 1e6 / seconds;
-  };
+  const measureWatts = (durationMs: number): Promise<number> => measureRaplWatts(energyZones, durationMs);
   const result = await calibrate({
     root,
     node,
@@ -66,4 +62,29 @@ export async function calibrateNode(opts: CalibrateNodeOptions): Promise<Calibra
   saveCalibration(file, result);
   log.info({ file, ...result }, 'calibration saved');
   return result;
+}
+
+/** Average power of `zones` over `durationMs` (W), reading the counters every STEP_MS so that wraps are counted. */
+async function measureRaplWatts(zones: readonly RaplZoneInfo[], durationMs: number): Promise<number> {
+  const counters = new Map<string, CounterState>();
+  const read = (seconds: number | undefined): number => {
+    let uj = 0;
+    for (const z of readRapl(zones).zones) {
+      const step = advanceCounter(counters.get(z.id), z.energyUj, limits(z), seconds);
+      counters.set(z.id, step.state);
+      uj += step.delta;
+    }
+    return uj;
+  };
+  read(undefined);
+  const t0 = performance.now();
+  let last = t0;
+  let uj = 0;
+  while (last - t0 < durationMs) {
+    await delay(Math.min(STEP_MS, durationMs - (last - t0)));
+    const now = performance.now();
+    uj += read((now - last) / 1000);
+    last = now;
+  }
+  return uj / 1e6 / ((last - t0) / 1000);
 }

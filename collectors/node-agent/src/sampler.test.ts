@@ -71,6 +71,26 @@ describe('a RAPL counter that steps back', () => {
     assert.ok(log.records.some((r) => /went back .* taken as a counter reset/.test(JSON.stringify(r.fields))));
   });
 
+  test('by 500 µJ after 10 min without a sample (250 W package) is a reset, logged with the numbers', () => {
+    const root = copyNode();
+    // A 250 W package: ceiling 500 W, so 262 kJ in 600 s (437 W) would pass as a wrap on power alone.
+    writeFileSync(
+      join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/constraint_0_max_power_uw'),
+      '250000000\n',
+    );
+    const log = new RecordingLogger();
+    const s = sampler(root, log);
+    s.sample(T0);
+    const before = read(root, PKG0);
+    writeFileSync(join(root, PKG0), `${before - 500n}\n`);
+    const f = s.sample(T0 + 600_000).families;
+    assert.equal(valueOf(f, 'slurmscope_node_energy_joules_total', { node: 'n1' }), 0, 'not 262 kJ');
+    assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'rapl' }), 1);
+    const line = log.records.map((r) => JSON.stringify(r.fields)).find((t) => /went back/.test(t));
+    assert.ok(line?.includes(`from ${before} to ${before - 500n} µJ in 600 s, longer than the 524 s`), line);
+    assert.match(line!, /ceiling of 500 W: a wrap cannot be told from a reset; taken as a counter reset/);
+  });
+
   test('past the range, at a plausible power, is a wrap: its energy is counted, no error', () => {
     const root = copyNode();
     const s = sampler(root);

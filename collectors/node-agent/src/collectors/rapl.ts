@@ -162,13 +162,22 @@ export function readBootId(root: string): string | undefined {
   return readOptional(join(root, 'proc/sys/kernel/random/boot_id'))?.trim();
 }
 
-/** The error of a RAPL counter that stepped back by more than a wrap can explain. */
+/** The error of a RAPL counter that stepped back by more than a wrap can explain, or over too long an interval to tell. */
 export function raplResetError(zone: RaplZone, prevUj: number, seconds: number | undefined): Error {
-  const wrapW = (zone.maxEnergyRangeUj - prevUj + zone.energyUj) / 1e6 / (seconds ?? NaN);
+  const went = `${zone.path}/energy_uj: went back from ${prevUj} to ${zone.energyUj} µJ`;
+  const ceilingW = zone.maxPowerUw / 1e6;
+  const tail = 'taken as a counter reset, no energy added';
+  if (seconds === undefined || !(seconds > 0)) return new Error(`${went} with no interval to judge by; ${tail}`);
+  const windowS = zone.maxEnergyRangeUj / zone.maxPowerUw;
+  if (seconds > windowS) {
+    return new Error(
+      `${went} in ${seconds} s, longer than the ${Math.round(windowS)} s in which the counter ` +
+        `(range ${zone.maxEnergyRangeUj} µJ) wraps at most once at the zone's ceiling of ${ceilingW} W: ` +
+        `a wrap cannot be told from a reset; ${tail}`,
+    );
+  }
+  const wrapW = (zone.maxEnergyRangeUj - prevUj + zone.energyUj) / 1e6 / seconds;
   return new Error(
-    `${zone.path}/energy_uj: went back from ${prevUj} to ${zone.energyUj} µJ` +
-      (seconds === undefined ? ' with no interval to judge by' : ` in ${seconds} s`) +
-      `; a wrap would mean ${Number.isFinite(wrapW) ? `${Math.round(wrapW)} W` : 'an unknown power'}, ` +
-      `over the zone's ceiling of ${zone.maxPowerUw / 1e6} W: taken as a counter reset, no energy added`,
+    `${went} in ${seconds} s; a wrap would mean ${Math.round(wrapW)} W, over the zone's ceiling of ${ceilingW} W: ${tail}`,
   );
 }

@@ -112,11 +112,18 @@ describe('advanceCounter', () => {
       { state: { raw: 50, total: 1e6 }, delta: 0, wrapped: false, reset: true },
     ],
     [
-      'the same step back over a long enough interval (agent down 5 min) is a plausible wrap',
+      'the same step back after 5 min (over the 262 s in which 1 kW wraps at most once) is a reset',
       { raw: 117295442321, total: 117295442321 },
       117295441821,
       300,
-      { state: { raw: 117295441821, total: 117295442321 + MAX - 500 }, delta: MAX - 500, wrapped: true, reset: false },
+      { state: { raw: 117295441821, total: 117295442321 }, delta: 0, wrapped: false, reset: true },
+    ],
+    [
+      'a genuine wrap over 200 s at 1 kW (inside the 262 s window) is counted',
+      { raw: MAX - 1e11, total: 1e12 },
+      1e11,
+      200,
+      { state: { raw: 1e11, total: 1e12 + 2e11 }, delta: 2e11, wrapped: true, reset: false },
     ],
   ];
   for (const [name, prev, raw, seconds, expected] of cases) {
@@ -126,6 +133,13 @@ describe('advanceCounter', () => {
     const r = advanceCounter({ raw: MAX - 3e9, total: 0 }, 1e9, { maxRange: MAX, maxRate: 330e6 }, S);
     assert.equal(r.reset, true);
     assert.equal(r.delta, 0);
+  });
+  test('agent down 10 min (state restored): a 500 µJ step back on a 250 W package (500 W ceiling) is a reset', () => {
+    // 262 kJ in 600 s is 437 W, under the 500 W ceiling: the power test alone took it as a wrap.
+    // But 600 s is past the 524 s in which the counter wraps at most once at 500 W: undecidable.
+    const prev = { raw: 117295442321, total: 117295442321 };
+    const r = advanceCounter(prev, 117295441821, { maxRange: MAX, maxRate: 500e6 }, 600);
+    assert.deepEqual(r, { state: { raw: 117295441821, total: 117295442321 }, delta: 0, wrapped: false, reset: true });
   });
   test('state survives a JSON round trip (agent restart) and keeps counting', () => {
     let s = step(undefined, MAX - 10).state;

@@ -89,6 +89,14 @@ export interface CounterLimits {
  * (262 kJ for a package) to the node and its jobs. A reset adds nothing and continues from the
  * new raw value. A counter reset by a reboot is handled by the caller, which drops the state when
  * the boot id changes (see `readBootId`).
+ *
+ * That test only tells a wrap from a reset while the interval is at most `maxRange / maxRate`
+ * (262 s for a package at the default 1 kW ceiling): beyond it `maxRate × seconds` exceeds a whole
+ * range, so every step back would pass (10 minutes of agent downtime, state restored from disk, a
+ * 500 µJ step back under a 500 W ceiling: +262 kJ), and the counter may as well have wrapped twice.
+ * Over such an interval a step back is therefore never a wrap: it is taken as a reset, at the cost
+ * of losing the energy of a genuine wrap while nobody was sampling. A step forward over such an
+ * interval is taken at face value (a wrap in between cannot be seen; there is nothing to tell).
  */
 export function advanceCounter(
   prev: CounterState | undefined,
@@ -102,8 +110,16 @@ export function advanceCounter(
     return { state: { raw, total: prev.total + delta }, delta, wrapped: false, reset: false };
   }
   const delta = Math.max(0, limits.maxRange - prev.raw) + raw;
-  if (seconds !== undefined && seconds > 0 && delta <= limits.maxRate * seconds) {
+  if (wrapDecidable(limits, seconds) && delta <= limits.maxRate * seconds) {
     return { state: { raw, total: prev.total + delta }, delta, wrapped: true, reset: false };
   }
   return { state: { raw, total: prev.total }, delta: 0, wrapped: false, reset: true };
+}
+
+/**
+ * True when a step back over `seconds` can be judged (see `advanceCounter`): a positive interval
+ * no longer than `maxRange / maxRate`, within which the counter can wrap at most once.
+ */
+export function wrapDecidable(limits: CounterLimits, seconds: number | undefined): seconds is number {
+  return seconds !== undefined && seconds > 0 && seconds * limits.maxRate <= limits.maxRange;
 }
