@@ -77,7 +77,8 @@ test(
     const log = new RecordingLogger();
     const grants: [string, number][] = [];
     const grantRead = (p: string, uid: number): Promise<void> => (grants.push([p, uid]), Promise.resolve());
-    const open = () => LocalArchive.open({ dir, cluster: 'c', log, gid: 4242, grantRead });
+    const stripAcl = (): Promise<void> => Promise.resolve();
+    const open = () => LocalArchive.open({ dir, cluster: 'c', log, gid: 4242, grantRead, stripAcl });
     await (await open()).put(sampleReport({ jobid: '7', user: 'alice', endMs: T }));
     const file = join(dir, 'c', '7.json.gz');
     chownSync(file, 1000, 1000); // as the old layout left it, and its user made it writable by all
@@ -95,6 +96,36 @@ test(
       (await b.list({})).map((e) => e.jobid),
       ['7'],
     );
+  },
+);
+
+/** The ACL entries of a path (`getfacl -n`), comments left out. */
+function acl(path: string): string[] {
+  const out = spawnSync('getfacl', ['-n', '--', path], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+const REPORT_ACL = (uid: number): string[] => ['user::rw-', `user:${uid}:r--`, 'group::r--', 'mask::r--', 'other::---'];
+
+test(
+  "ACLs: a report taken back loses its former owner's entries (mask r--); a default ACL on ctld's directory is dropped",
+  { skip: (!root || !setfacl) && 'needs root and setfacl (Debian package acl)' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+    const open = () => LocalArchive.open({ dir, cluster: 'c', log: new RecordingLogger(), gid: 4242 });
+    await (await open()).put(sampleReport({ jobid: '7', user: 'alice', endMs: T })); // uid 1000
+    const file = join(dir, 'c', '7.json.gz');
+    chownSync(file, 1000, 1000); // the old layout: its user owned it, and shared it
+    const seed = (args: string[]) => assert.equal(spawnSync('setfacl', args).status, 0, args.join(' '));
+    seed(['-m', 'u:65533:rw,g:65533:rw', file]);
+    seed(['-m', 'd:u:65533:rw,u:65533:rwx', join(dir, 'c')]);
+    const b = await open();
+    assert.deepEqual(acl(file), REPORT_ACL(1000), 'only its former owner reads it; nobody else writes');
+    assert.deepEqual(acl(join(dir, 'c')), ['user::rwx', 'group::--x', 'other::--x']);
+    await b.put(sampleReport({ jobid: '8', user: 'alice', endMs: T }));
+    assert.deepEqual(acl(join(dir, 'c', '8.json.gz')), REPORT_ACL(1000), 'nothing inherited');
+    assert.deepEqual(b.counts(), { adopted: 1, refused: 0, aclErrors: 0, unreadable: 0 });
+    await b.close();
   },
 );
 

@@ -7,7 +7,7 @@ import { gzip } from 'node:zlib';
 import { errorMessage, isNotFound } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import { entryFromHead, formatIndexLine, indexEntry, isJobId, parseIndex, selectEntries } from './index-file.js';
-import { ReportGuard, REPORT_FILE_MODE, type GrantRead } from './permissions.js';
+import { ReportGuard, REPORT_FILE_MODE, type GrantRead, type StripAcl } from './permissions.js';
 import { MAX_REPORT_BYTES, readReportFile, readReportHead, ReportTooLargeError } from './report-file.js';
 import type { ArchiveCounts, JobReport, ReportArchive, ReportIndexEntry } from './types.js';
 
@@ -23,6 +23,8 @@ export interface LocalArchiveOptions {
   readonly gid?: number;
   /** How a job's user is given read access to their report (default: a POSIX ACL by `setfacl`). */
   readonly grantRead?: GrantRead;
+  /** How ACLs are removed from ctld's directories (default `setfacl -b`). */
+  readonly stripAcl?: StripAcl;
   /** Most bytes a report may inflate to when read (default {@link MAX_REPORT_BYTES}). */
   readonly maxReportBytes?: number;
   readonly now?: () => number;
@@ -59,6 +61,7 @@ export class LocalArchive implements ReportArchive {
       log: opts.log,
       ...(opts.gid === undefined ? {} : { gid: opts.gid }),
       ...(opts.grantRead === undefined ? {} : { grantRead: opts.grantRead }),
+      ...(opts.stripAcl === undefined ? {} : { stripAcl: opts.stripAcl }),
     });
   }
 

@@ -3,14 +3,26 @@ import { errorMessage, runCommand } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 
 /**
- * Grants one uid read access to one file without giving it the file: a POSIX ACL entry
- * `user:<uid>:r--` (`setfacl -m`). Rejects when the filesystem or the tools cannot.
+ * Grants one uid read access to one report without giving it the file: its whole ACL becomes
+ * owner rw, group r, `user:<uid>:r--`, mask r, others nothing. Any other entry (a former owner's
+ * `u:<x>:rw`, an inherited default) is dropped, and the mask never lets one write. Rejects when
+ * the filesystem or the tools cannot.
  */
 export type GrantRead = (path: string, uid: number) => Promise<void>;
 
-/** {@link GrantRead} with `setfacl` (Debian package `acl`), 10 s timeout. */
+/** Removes every extended ACL entry of a path, a directory's default ACL included. */
+export type StripAcl = (path: string) => Promise<void>;
+
+const SETFACL = { timeoutMs: 10_000, maxBytes: 64 * 1024 };
+
+/** {@link GrantRead} with `setfacl --set` (Debian package `acl`), 10 s timeout. */
 export const setfaclGrantRead: GrantRead = async (path, uid) => {
-  await runCommand('setfacl', ['-m', `u:${uid}:r`, '--', path], { timeoutMs: 10_000, maxBytes: 64 * 1024 });
+  await runCommand('setfacl', ['--set', `u::rw-,g::r--,o::---,u:${uid}:r--,m::r--`, '--', path], SETFACL);
+};
+
+/** {@link StripAcl} with `setfacl -b`, 10 s timeout. */
+export const setfaclStrip: StripAcl = async (path) => {
+  await runCommand('setfacl', ['-b', '--', path], SETFACL);
 };
 
 /** Counts of what {@link ReportGuard} did to files, exposed as metrics by the report service. */
@@ -31,6 +43,7 @@ export interface ReportGuardOptions {
   /** ctld's uid; default the process's. */
   readonly uid?: number;
   readonly grantRead?: GrantRead;
+  readonly stripAcl?: StripAcl;
 }
 
 /** Mode of the archive's directories: users reach a report by name, nobody but ctld lists or writes. */
@@ -59,7 +72,7 @@ export class ReportGuard {
 
   /**
    * Makes (or checks) an archive directory. ctld's own directories (`own`: the cluster's and its
-   * aliases) are taken back when ctld runs as root and lose group/other write bits. `reports.dir`
+   * aliases) are taken back when ctld runs as root, lose their ACLs and group/other write bits. `reports.dir`
    * itself may be the admin's: it is never changed once it exists, but one that others may write
    * without the sticky bit (they could swap the cluster directory) is refused.
    */
@@ -80,8 +93,10 @@ export class ReportGuard {
       await chown(path, this.uid, -1);
       this.opts.log.warn({ dir: path, was: st.uid }, "report directory was not ctld's: taken back");
     }
+    await this.strip(path); // a default ACL would be inherited by every new report and the index
     if (!writable) return;
-    await chmod(path, st.mode & 0o755);
+    const now = (await stat(path)).mode; // with an ACL, the group bits were its mask: the strip changed them
+    if ((now & 0o022) !== 0) await chmod(path, now & 0o755);
     this.opts.log.warn(
       { dir: path, mode: (st.mode & 0o777).toString(8) },
       'report directory was writable by others: fixed',
@@ -98,7 +113,8 @@ export class ReportGuard {
   /**
    * Checks a report found in the archive at start-up. A report of the old layout (owned by the
    * job's user, who could rewrite it) is taken back when ctld runs as root: owner ctld, the admin
-   * group, mode 0640, and the former owner keeps read access by ACL. Its contents were the user's
+   * group, mode 0640, every ACL entry its owner added dropped, and the former owner keeps read
+   * access by ACL. Its contents were the user's
    * to change: the warning names it. False when the file cannot be vouched for (not a plain file,
    * or a foreign owner while ctld is not root): it is then left out of the index.
    */
@@ -134,11 +150,26 @@ export class ReportGuard {
       await (this.opts.grantRead ?? setfaclGrantRead)(path, uid);
     } catch (err) {
       // The report stays readable by ctld and the admins; its user reads it through the API.
-      this.counts.aclErrors++;
-      const log = { file: path, uid, err: errorMessage(err) };
-      if (this.aclWarned) this.opts.log.debug(log, 'cannot give the job user read access (ACL)');
-      else this.opts.log.warn(log, 'cannot give the job user read access (ACL); they read reports through the API');
-      this.aclWarned = true;
+      const warn = 'cannot give the job user read access (ACL); they read reports through the API';
+      this.aclFailed({ file: path, uid, err: errorMessage(err) }, warn, 'cannot give the job user read access (ACL)');
     }
+  }
+
+  private async strip(dir: string): Promise<void> {
+    try {
+      await (this.opts.stripAcl ?? setfaclStrip)(dir);
+    } catch (err) {
+      // Without ACL support (or tools) there is no ACL to inherit; with it, this is worth a look.
+      const warn = 'cannot remove the ACLs of a report directory; new reports inherit any default ACL';
+      this.aclFailed({ dir, err: errorMessage(err) }, warn, 'cannot remove the ACLs of a report directory');
+    }
+  }
+
+  /** Counts an ACL failure; the first is a warning, the rest debug lines. */
+  private aclFailed(fields: object, warn: string, debug: string): void {
+    this.counts.aclErrors++;
+    if (this.aclWarned) this.opts.log.debug(fields, debug);
+    else this.opts.log.warn(fields, warn);
+    this.aclWarned = true;
   }
 }
