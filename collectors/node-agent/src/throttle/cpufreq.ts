@@ -1,6 +1,7 @@
-import { closeSync, constants, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { isNotFound } from '@slurmscope/common';
+import { FileTooLargeError, readText } from '../collectors/fs.js';
 import { parseCpuDirName, parseGovernor, parseGovernorList, parseKHz, parseOnline, parseSiblingList } from './parse.js';
 
 /*
@@ -63,15 +64,20 @@ function cpufreqPath(root: string, cpu: number, file: string): string {
 }
 
 function errnoOf(err: unknown): { code: string; detail: string } {
+  if (err instanceof FileTooLargeError) return { code: 'EFBIG', detail: `larger than ${err.maxBytes} bytes` };
   const e = err as NodeJS.ErrnoException;
   const code = e?.code ?? 'EUNKNOWN';
   return { code, detail: e instanceof Error ? e.message.replace(/, (open|read|write) '.*'$/, '') : String(err) };
 }
 
-/** Reads one sysfs file as text; failures become CpufreqError naming the path. */
+/**
+ * Reads one sysfs file as text, bounded like every agent read (`readText`: a file that is not what
+ * it should be, e.g. under a test root, must not take the agent's memory); failures, an oversized
+ * file among them (code EFBIG), become CpufreqError naming the path.
+ */
 export function readSysfs(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readText(path);
   } catch (err) {
     const { code, detail } = errnoOf(err);
     throw new CpufreqError(path, 'read', code, detail);
@@ -119,7 +125,7 @@ export function readOnline(root: string, cpu: number): boolean {
   const path = join(cpuDir(root, cpu), 'online');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readText(path);
   } catch (err) {
     if (isNotFound(err)) return true;
     const { code, detail } = errnoOf(err);

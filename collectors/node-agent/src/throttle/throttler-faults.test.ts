@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import type { Throttler } from './throttler.js';
 import { CAP, copyFixture, FLOOR, held, makeThrottler, maxFreqs, type FixtureCopy } from './test-helpers.js';
 
 const F = FLOOR;
@@ -61,6 +62,41 @@ describe('Throttler on bad input', () => {
     clock.advance(GRACE);
     t.update(held([]));
     assert.equal(log.records.filter((r) => r.level === 'error').length, 1, 'not retried every cycle');
+  });
+
+  // Bounded reads: 64 KiB of padding after a valid value would parse if read whole; a sysfs file
+  // never holds that much, so it is refused with its path and counted like any unreadable file.
+  const PADDING = ' '.repeat(70_000);
+  const errorsTotal = (t: Throttler): number | undefined =>
+    t.metrics().find((f) => f.name === 'slurmscope_throttle_errors_total')?.samples[0]?.value;
+
+  test('an oversized cpufreq attribute: error naming the path, counted, core unchanged', () => {
+    writeFileSync(join(policy(6), 'scaling_max_freq'), `${C}${PADDING}\n`);
+    const { t, clock, log } = makeThrottler(fx);
+    t.update(held([]));
+    clock.advance(GRACE);
+    t.update(held([]));
+    assert.deepEqual(t.throttledCpus(), [0, 1, 2, 3, 4, 5, 7]);
+    const err = log.records.filter((r) => r.level === 'error');
+    assert.equal(err.length, 1);
+    assert.match(
+      JSON.stringify(err[0]?.fields),
+      /cpu6\/cpufreq\/scaling_max_freq: cannot read \(larger than 65536 bytes\)/,
+    );
+    assert.equal(errorsTotal(t), 1);
+  });
+
+  test('an oversized online file: a topology error naming the path, counted; that CPU never written', () => {
+    writeFileSync(join(cpuDir(3), 'online'), `1${PADDING}\n`);
+    const { t, clock, log } = makeThrottler(fx);
+    t.update(held([]));
+    clock.advance(GRACE);
+    t.update(held([]));
+    assert.ok(!t.throttledCpus().includes(3), 'cpu3 not written');
+    const err = log.records.filter((r) => r.level === 'error');
+    assert.equal(err.length, 1);
+    assert.match(JSON.stringify(err[0]?.fields), /cpu3\/online: cannot read \(larger than 65536 bytes\)/);
+    assert.equal(errorsTotal(t), 1);
   });
 
   test('a write refused by the kernel (immutable file) after a partial write is undone', (ctx) => {
