@@ -15,6 +15,26 @@ interface AgentFlags {
   calibrateFor: string;
 }
 
+/**
+ * Bounds of `--calibrate-for`: shorter measurements are noise (RAPL's energy unit and the idle
+ * floor's jitter), longer ones keep a drained node idle for nothing (two measurements per run).
+ */
+const CALIBRATE_MIN = '5s';
+const CALIBRATE_MAX = '10m';
+
+/** `--calibrate-for` in ms; out of range or unparsable is a usage error naming the flag (exit 2), as config bounds are. */
+function calibrateForMs(text: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    throw new UsageError(`--calibrate-for: ${(err as Error).message}`);
+  }
+  if (ms < parseDuration(CALIBRATE_MIN) || ms > parseDuration(CALIBRATE_MAX))
+    throw new UsageError(`--calibrate-for: must be between ${CALIBRATE_MIN} and ${CALIBRATE_MAX}, not ${text}`);
+  return ms;
+}
+
 /** `slurmscope agent`: the node agent (daemon, or one sample with --once). */
 export function registerAgent(program: Command): void {
   program
@@ -32,7 +52,11 @@ export function registerAgent(program: Command): void {
       '--calibrate',
       'measure idle RAPL power at full clock and at the throttle floor (drained node, agent stopped), save it, exit',
     )
-    .option('--calibrate-for <duration>', 'length of each calibration measurement', '30s')
+    .option(
+      '--calibrate-for <duration>',
+      `length of each calibration measurement (${CALIBRATE_MIN} to ${CALIBRATE_MAX})`,
+      '30s',
+    )
     .action((flags: AgentFlags) =>
       runAction('agent', async () => {
         // Loaded here, not at start-up: each daemon carries only its own code.
@@ -48,12 +72,7 @@ export function registerAgent(program: Command): void {
         };
         if (flags.once && flags.calibrate) throw new UsageError('--once and --calibrate exclude each other');
         if (flags.calibrate) {
-          let durationMs: number;
-          try {
-            durationMs = parseDuration(flags.calibrateFor);
-          } catch (err) {
-            throw new UsageError(`--calibrate-for: ${(err as Error).message}`);
-          }
+          const durationMs = calibrateForMs(flags.calibrateFor);
           const c = await calibrateNode({ config, root: opts.root, node: opts.node, log, durationMs });
           process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
           return;
