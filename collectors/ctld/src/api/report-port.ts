@@ -24,6 +24,8 @@ export interface ReportCycle {
 export interface ReportServicePort {
   observe(cycle: ReportCycle): Promise<void>;
   get(jobid: string): Promise<ReportOwner | undefined>;
+  /** The user of a stored report by the archive's index (no file is read); undefined when there is none. */
+  owner(jobid: string): string | undefined;
   list(opts: { user?: string; limit?: number }): Promise<ReportOwner[]>;
   families(): MetricFamily[];
   hasScript(jobid: string): boolean;

@@ -1,6 +1,7 @@
 // GET /api/v1/reports/:id at the route boundary: an id that is no job id is a 400 before any
 // file is touched (a 5,000-digit id was ENAMETOOLONG → 500), and a report that cannot be read
-// (a gzip bomb refused by the archive) is a JSON 500 naming why, never a crash.
+// (a gzip bomb refused by the archive) is a JSON 500 naming why, never a crash, and only to its
+// owner or an admin: anyone else gets the 404 of a report that does not exist.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -13,7 +14,7 @@ import type { ReportOwner, ReportServicePort } from './report-port.js';
 import { Router } from './router.js';
 import { privateRoutes } from './routes-private.js';
 
-/** Report 11 is alice's; reading 77 fails as the archive fails on a gzip bomb. */
+/** Report 11 is alice's; 77 is bob's, and reading it fails as the archive fails on a gzip bomb. */
 class Reports implements ReportServicePort {
   readonly asked: string[] = [];
   observe = (): Promise<void> => Promise.resolve();
@@ -21,6 +22,7 @@ class Reports implements ReportServicePort {
   close = (): Promise<void> => Promise.resolve();
   list = (): Promise<ReportOwner[]> => Promise.resolve([]);
   hasScript = (): boolean => false;
+  owner = (id: string): string | undefined => ({ '11': 'alice', '77': 'bob' })[id];
   get(id: string): Promise<ReportOwner | undefined> {
     this.asked.push(id);
     if (id === '77') return Promise.reject(new Error('/r/c/77.json.gz: report larger than 16 bytes once inflated'));
@@ -28,11 +30,17 @@ class Reports implements ReportServicePort {
   }
 }
 
-async function serve(t: TestContext): Promise<{ get: (id: string) => Promise<[number, unknown]>; reports: Reports }> {
+/** GET of one report as the admin, or as `user` named by the trusted proxy (127.0.0.1). */
+type Get = (id: string, user?: string) => Promise<[number, unknown]>;
+
+async function serve(t: TestContext): Promise<{ get: Get; reports: Reports }> {
   const reports = new Reports();
   const ctx = {
     reports: () => reports,
-    auth: new Authenticator({ adminToken: 'admin-tok', trustedProxy: { addresses: [], header: 'x-remote-user' } }),
+    auth: new Authenticator({
+      adminToken: 'admin-tok',
+      trustedProxy: { addresses: ['127.0.0.1'], header: 'x-remote-user' },
+    }),
     nodeReports: {} as NodeReportStore, // only the node-report route uses it
     log: new RecordingLogger(),
   } as Partial<ApiContext> as ApiContext;
@@ -43,8 +51,10 @@ async function serve(t: TestContext): Promise<{ get: (id: string) => Promise<[nu
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/reports/`;
   return {
     reports,
-    get: async (id) => {
-      const res = await fetch(base + id, { headers: { authorization: 'Bearer admin-tok' } });
+    get: async (id, user) => {
+      const headers: Record<string, string> =
+        user === undefined ? { authorization: 'Bearer admin-tok' } : { 'x-remote-user': user };
+      const res = await fetch(base + id, { headers });
       return [res.status, await res.json()];
     },
   };
@@ -73,4 +83,17 @@ test('GET /api/v1/reports/:id: a report the archive refuses to inflate is a JSON
       jobid: '77',
     },
   ]);
+});
+
+test("GET /api/v1/reports/:id: another user's unreadable report is a plain 404, its file never opened", async (t) => {
+  const { get, reports } = await serve(t);
+  assert.deepEqual(await get('77', 'alice'), [404, { error: 'no report 77', jobid: '77' }]);
+  assert.deepEqual(await get('11', 'bob'), [404, { error: 'no report 11', jobid: '11' }]);
+  assert.deepEqual(reports.asked, [], 'ownership comes from the index');
+  const [status, body] = await get('77', 'bob');
+  assert.deepEqual(
+    [status, (body as { error: string }).error],
+    [500, 'cannot read the report of job 77: /r/c/77.json.gz: report larger than 16 bytes once inflated'],
+  );
+  assert.deepEqual(await get('11', 'alice'), [200, { jobid: '11', user: 'alice' }]);
 });

@@ -13,8 +13,9 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="slurmscope"' };
 
 /**
  * The routes that need credentials: POST /api/v1/node-reports (the agents' token) and
- * GET /api/v1/reports[?user=&limit=], /api/v1/reports/:id (admin, or the report's own user;
- * another user's report is 404, not 403, so that its existence does not leak).
+ * GET /api/v1/reports[?user=&limit=], /api/v1/reports/:id (admin, or the report's own user, by
+ * the index before any file is read; another user's report is 404, not 403, so that its
+ * existence does not leak).
  */
 export function privateRoutes(ctx: ApiContext): Route[] {
   return [
@@ -38,9 +39,13 @@ export function privateRoutes(ctx: ApiContext): Route[] {
       handler: async ({ req, params }) => {
         const who = reader(ctx, req);
         const id = reportId(params.id ?? '');
+        const missing = new HttpError(404, `no report ${id}`, { jobid: id });
+        // Ownership from the index first: a file nobody else may read is never opened for them,
+        // so its errors (a gzip bomb, and the path they name) reach only its owner and the admins.
+        const owner = service(ctx).owner(id);
+        if (owner === undefined || !mayRead(who, owner)) throw missing;
         const report = await readReport(ctx, id);
-        if (report === undefined || !mayRead(who, report.user))
-          throw new HttpError(404, `no report ${id}`, { jobid: id });
+        if (report === undefined || !mayRead(who, report.user)) throw missing;
         return { status: 200, json: report };
       },
     },

@@ -38,6 +38,9 @@ class FakeReports implements ReportServicePort {
   get(id: string): Promise<ReportOwner | undefined> {
     return Promise.resolve(REPORTS.find((r) => r.jobid === id));
   }
+  owner(id: string): string | undefined {
+    return REPORTS.find((r) => r.jobid === id)?.user;
+  }
   list(opts: { user?: string; limit?: number }): Promise<ReportOwner[]> {
     this.listCalls.push(opts);
     return Promise.resolve(REPORTS.filter((r) => opts.user === undefined || r.user === opts.user));

@@ -236,6 +236,11 @@ export class LocalArchive implements ReportArchive {
     }
   }
 
+  /** The user of a report (raw id or alias) by the index; undefined when it has none. */
+  owner(id: string): string | undefined {
+    return this.byId.get(this.alias.get(id) ?? id)?.user;
+  }
+
   /** Newest first, optionally one user's. */
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]> {
     return Promise.resolve(selectEntries(this.byId.values(), opts));

@@ -32,6 +32,7 @@ class FlakyArchive implements ReportArchive {
     return Promise.resolve('written');
   }
   get = (id: string): Promise<JobReport | undefined> => Promise.resolve(this.stored.get(id));
+  owner = (id: string): string | undefined => this.stored.get(id)?.user;
   list = (): Promise<ReportIndexEntry[]> => Promise.resolve([]);
   close = (): Promise<void> => Promise.resolve();
 }

@@ -26,6 +26,8 @@ export interface ReportService {
   /** Called once per poll cycle; writes the reports of jobs that ended. */
   observe(cycle: ReportServiceCycle): Promise<void>;
   get(jobid: string): Promise<JobReport | undefined>;
+  /** The user of a stored report by the index, without reading it. */
+  owner(jobid: string): string | undefined;
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
   /** CO2/energy cluster totals, per-job CO2 of running jobs, report counters. */
   families(): MetricFamily[];
@@ -133,6 +135,10 @@ class JobReportService implements ReportService {
 
   get(jobid: string): Promise<JobReport | undefined> {
     return this.p.archive.get(jobid);
+  }
+
+  owner(jobid: string): string | undefined {
+    return this.p.archive.owner(jobid);
   }
 
   list(o: { user?: string; limit?: number }): Promise<ReportIndexEntry[]> {

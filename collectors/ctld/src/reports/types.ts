@@ -134,6 +134,8 @@ export interface ReportArchive {
   put(report: JobReport): Promise<'written' | 'exists'>;
   /** A report by raw id or by the id users know (`1234_5`, `1234+1`). */
   get(id: string): Promise<JobReport | undefined>;
+  /** The user of a stored report (raw id or alias) from the index, without reading it. */
+  owner(id: string): string | undefined;
   /** Newest first (by end time), optionally one user's. */
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
   /** What the store met besides reports (optional: a store without such checks has none). */
