@@ -44,6 +44,16 @@ export function setup<K extends ConfigKind>(
   return { config, source, log };
 }
 
+/**
+ * Makes SIGINT and SIGTERM exit at once (128 + signal number), through process.exit, so that its
+ * 'exit' listeners run: exec.ts kills the process groups of the commands in flight there (they
+ * run detached, out of reach of a terminal's Ctrl-C). For one-shot commands.
+ */
+export function exitOnSignal(): void {
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
 /** An AbortSignal that fires on the first SIGINT or SIGTERM; a second one exits at once. */
 export function stopSignal(log: Logger): AbortSignal {
   const ctl = new AbortController();

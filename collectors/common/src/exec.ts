@@ -29,6 +29,14 @@ export interface RunOptions {
   readonly input?: string;
   /** Kills the command (its whole process group) when it fires. */
   readonly signal?: AbortSignal;
+  /** Told the command's process group when it starts and when it is over (killed, or empty). */
+  readonly groups?: GroupTracker;
+}
+
+/** Where {@link runCommand} reports each command's process group: at its start, and at its end. */
+export interface GroupTracker {
+  add(pgid: number): void;
+  delete(pgid: number): void;
 }
 
 /** Time a killed command's group gets between SIGTERM (a `sudo` passes it on) and SIGKILL. */
@@ -78,6 +86,55 @@ export function killProcessGroup(pid: number | undefined, signal: NodeJS.Signals
   }
 }
 
+/**
+ * The process groups of the commands in flight in this thread (and those a {@link ProcessGroups}
+ * tracks for another thread), killed when the process exits. Module state by exception: the
+ * commands run detached, so nothing else kills them when ctld or the agent exits (process.exit,
+ * a second SIGTERM, an uncaught error), and an 'exit' listener can only be synchronous and global.
+ * SIGTERM then SIGKILL at once: a command run by `sudo` as root may outlive a hard exit.
+ */
+const groupsAtExit = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of groupsAtExit) killProcessGroup(pgid, 'SIGTERM');
+  for (const pgid of groupsAtExit) killProcessGroup(pgid, 'SIGKILL');
+});
+
+/**
+ * Process groups of commands in flight, killed together when their owner stops: the main thread's
+ * record of what its Slurm worker thread runs (a terminated thread kills nothing by itself).
+ * Each is also killed when the process exits.
+ */
+export class ProcessGroups implements GroupTracker {
+  private readonly pgids = new Set<number>();
+
+  /** Records a group in flight. */
+  add(pgid: number): void {
+    this.pgids.add(pgid);
+    groupsAtExit.add(pgid);
+  }
+
+  /** Forgets a group that is over. */
+  delete(pgid: number): void {
+    this.pgids.delete(pgid);
+    groupsAtExit.delete(pgid);
+  }
+
+  /** The groups in flight. */
+  get size(): number {
+    return this.pgids.size;
+  }
+
+  /** Kills every group in flight: SIGTERM (a `sudo` passes it on), SIGKILL after a grace if any is left. */
+  async killAll(graceMs = KILL_GRACE_MS): Promise<void> {
+    const pgids = [...this.pgids];
+    for (const pgid of pgids) this.delete(pgid);
+    const left = pgids.filter((pgid) => killProcessGroup(pgid, 'SIGTERM'));
+    if (left.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, graceMs));
+    for (const pgid of left) killProcessGroup(pgid, 'SIGKILL');
+  }
+}
+
 /** One command in flight: its output, its limits and how it ends. */
 class GroupRun {
   private readonly out: Buffer[] = [];
@@ -100,6 +157,10 @@ class GroupRun {
   start(): void {
     const { child, opts } = this;
     const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+    if (child.pid !== undefined) {
+      groupsAtExit.add(child.pid);
+      opts.groups?.add(child.pid);
+    }
     this.timers.push(setTimeout(() => this.onTimeout(), opts.timeoutMs));
     child.stdout?.on('data', (chunk: Buffer) => {
       this.outBytes += chunk.length;
@@ -163,6 +224,10 @@ class GroupRun {
     this.done = true;
     for (const t of this.timers) clearTimeout(t);
     this.opts.signal?.removeEventListener('abort', this.onAbort);
+    if (this.child.pid !== undefined) {
+      groupsAtExit.delete(this.child.pid);
+      this.opts.groups?.delete(this.child.pid);
+    }
     if (this.failure !== undefined) {
       // Do not wait for pipes a process outside the group may hold forever.
       this.child.stdout?.destroy();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { isNotFound, processRunning } from '@slurmscope/common';
+import { waitUntil } from '@slurmscope/model';
 import { CLI, loadStack, slurmEnv } from '../lib/index.js';
 
 const stack = loadStack();
@@ -56,12 +57,17 @@ function groupMembers(pgid: number): number[] {
   return out;
 }
 
-/** Runs `slurmscope ctld --once` with `binDir` and a Slurm timeout; kills it (the test fails) after 30 s. */
+/**
+ * Runs `slurmscope ctld --once` with `binDir` and a Slurm timeout; kills it (the test fails) after
+ * 30 s. With `interruptWhen` (a wrapper's pids file), sends it SIGINT once the wrapper has started;
+ * `ms` then counts from the signal.
+ */
 async function ctldOnce(
   t: TestContext,
   dir: string,
   bin: string,
   timeoutMs: number,
+  interruptWhen?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const config = join(dir, 'ctld.yaml');
   writeFileSync(config, JSON.stringify({ slurm: { binDir: bin, timeout: `${timeoutMs}ms` } }));
@@ -76,9 +82,26 @@ async function ctldOnce(
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
   t.after(() => clearTimeout(guard));
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  const closed = new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  let from = t0;
+  if (interruptWhen !== undefined) {
+    await waitUntil('the squeue wrapper to start', () => started(interruptWhen), { timeoutMs: 20_000 });
+    from = Date.now();
+    child.kill('SIGINT');
+  }
+  const code = await closed;
   clearTimeout(guard);
-  return { code, stdout, stderr, ms: Date.now() - t0 };
+  return { code, stdout, stderr, ms: Date.now() - from };
+}
+
+/** Whether the wrapper has recorded its pids (a whole line). */
+function started(pids: string): boolean {
+  try {
+    return readFileSync(pids, 'utf8').endsWith('\n');
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }
 
 /** The wrapper runs recorded: [its pid = its process group, its sleep child's pid]. */
@@ -121,9 +144,10 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const { bin, pids } = binDir(dir, 'wait');
+    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
     t.after(() => killLeftovers(pids));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const r = await ctldOnce(t, dir, bin, 2000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms: ${r.stderr.trim().split('\n').pop()}`);
     assert.equal(r.code, 1, r.stderr);
@@ -140,14 +164,33 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const { bin, pids } = binDir(dir, 'exec SQUEUE "$@"');
+    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
     t.after(() => killLeftovers(pids));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const r = await ctldOnce(t, dir, bin, 10_000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms`);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.ms < 10_000, `took ${r.ms} ms: it waited for the leftover child (Slurm timeout 10 s)`);
     assert.match(r.stdout, /^slurmscope_\w+\{[^}]*command="jobs"[^}]*\} 1$/m, 'the poll ran squeue once');
+    await assertNoLeftovers(pids);
+  },
+);
+
+test(
+  'ctld --once: SIGINT (Ctrl-C) during a hung squeue wrapper exits at once and kills its group',
+  { timeout: 60_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
+    const { bin, pids } = binDir(dir, 'wait');
+    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
+    t.after(() => killLeftovers(pids));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    // The commands run detached: a terminal's Ctrl-C reaches ctld only, which must kill them.
+    const r = await ctldOnce(t, dir, bin, 20_000, pids);
+    t.diagnostic(`exit ${r.code} ${r.ms} ms after SIGINT`);
+    assert.equal(r.code, 130, r.stderr);
+    assert.ok(r.ms < 3000, `exited ${r.ms} ms after SIGINT (Slurm timeout 20 s)`);
     await assertNoLeftovers(pids);
   },
 );

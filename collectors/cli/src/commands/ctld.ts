@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openOutputs, prometheusPort } from '../outputs.js';
-import { runAction, setup, stopSignal } from '../run.js';
+import { exitOnSignal, runAction, setup, stopSignal } from '../run.js';
 
 /** `slurmscope ctld`: the cluster collector on the slurmctld host. */
 export function registerCtld(program: Command): void {
@@ -22,6 +22,7 @@ export function registerCtld(program: Command): void {
         const { pollOnce, runCtld } = await import('@slurmscope/ctld');
         const { config, source, log } = setup('ctld', 'ctld', flags.config);
         if (flags.once) {
+          exitOnSignal();
           process.stdout.write(await pollOnce({ config, log, exposition: await prometheusPort(log) }));
           return;
         }

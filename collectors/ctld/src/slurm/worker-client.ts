@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CommandError, type CommandResult, type RunOptions } from '@slurmscope/common';
+import { CommandError, ProcessGroups, type CommandResult, type RunOptions } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { CommandRunner, SlurmExec } from './commands.js';
 import type { PollPlan } from './raw-poll.js';
@@ -12,9 +12,13 @@ export type WorkerExec = Omit<SlurmExec, 'run'>;
 type Request =
   | { readonly op: 'run'; readonly file: string; readonly args: readonly string[]; readonly opts: RunOptions }
   | { readonly op: 'parse'; readonly raw: RawPoll }
-  | { readonly op: 'poll'; readonly exec: WorkerExec; readonly plan: PollPlan };
+  | { readonly op: 'poll'; readonly exec: WorkerExec; readonly plan: PollPlan }
+  | { readonly op: 'abort' };
 
-/** A request to the poller's worker thread: run one command, parse one poll, or run and parse one poll. */
+/**
+ * A request to the poller's worker thread: run one command, parse one poll, or run and parse one
+ * poll; `abort` (same id) kills the command of a `run` in flight.
+ */
 export type WorkerRequest = Request & { readonly id: number };
 
 /** The worker's answer to a {@link WorkerRequest}. */
@@ -26,6 +30,9 @@ export type WorkerReply =
       readonly ok: false;
       readonly error: { name: string; message: string; command?: string; kind?: CommandError['kind'] };
     };
+
+/** What the worker says besides answers: a command's process group started, or is over. */
+export type WorkerEvent = { readonly pgid: number } | { readonly ended: number };
 
 type Ok = Extract<WorkerReply, { ok: true }>;
 
@@ -59,12 +66,17 @@ export const DEFAULT_WORKER_HEAP_MB = 256;
  * The main thread's side of the poller's worker thread, started at the first call: commands
  * run there (their spawn blocks that thread, not the API's) and polls are parsed there. A
  * call unanswered after `timeoutMs` fails and stops the worker; the next call starts another.
+ * The commands' process groups in flight (the worker tells them) are killed whenever the worker
+ * stops (close, a wedge, out of memory) and when the process exits: they run detached, and a
+ * terminated thread kills nothing.
  */
 export class PollWorker {
   private worker?: Worker;
   private nextId = 0;
   private heapMb: number;
   private readonly pending = new Map<number, Pending>();
+  /** The process groups of the current worker's commands in flight. */
+  private groups?: ProcessGroups;
 
   constructor(private readonly opts: PollWorkerOptions) {
     this.heapMb = opts.heapMb ?? DEFAULT_WORKER_HEAP_MB;
@@ -79,9 +91,9 @@ export class PollWorker {
   readonly run: CommandRunner = async (file, args, opts) => {
     // runCommand times out by itself and kills the command's whole process group (a grandchild
     // holding the pipes included): this bound only catches a wedged worker.
-    // An AbortSignal cannot cross to the worker: a command run there ends by its timeout.
+    // An AbortSignal cannot cross to the worker: its abort is sent as a message.
     const plain: RunOptions = { ...opts, signal: undefined };
-    const r = await this.call({ op: 'run', file, args: [...args], opts: plain }, opts.timeoutMs + 5000);
+    const r = await this.call({ op: 'run', file, args: [...args], opts: plain }, opts.timeoutMs + 5000, opts.signal);
     if (r.op !== 'run') throw new Error(`poll worker answered ${r.op} to run`);
     return r.result;
   };
@@ -103,27 +115,39 @@ export class PollWorker {
     return r.packed;
   }
 
-  /** Stops the worker thread. */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    if (w !== undefined) await w.terminate();
+  /** The process groups of the worker's commands in flight. */
+  get groupsInFlight(): number {
+    return this.groups?.size ?? 0;
   }
 
-  private call(req: Request, timeoutMs: number): Promise<Ok> {
+  /** Stops the worker thread and kills its commands' process groups (SIGTERM, then SIGKILL). */
+  async close(): Promise<void> {
+    const [w, groups] = [this.worker, this.groups];
+    this.worker = undefined;
+    this.groups = undefined;
+    if (w !== undefined) await w.terminate();
+    await groups?.killAll();
+  }
+
+  private call(req: Request, timeoutMs: number, signal?: AbortSignal): Promise<Ok> {
     const w = this.ensureWorker();
     const id = this.nextId++;
+    const onAbort = (): void => w.postMessage({ op: 'abort', id } satisfies WorkerRequest);
     return new Promise<Ok>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
+        signal?.removeEventListener('abort', onAbort);
         reject(new Error(`poll worker gave no answer to ${req.op} within ${timeoutMs} ms`));
         void this.close();
       }, timeoutMs);
+      const settled = (): void => (clearTimeout(timer), signal?.removeEventListener('abort', onAbort));
       this.pending.set(id, {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
+        resolve: (r) => (settled(), resolve(r)),
+        reject: (e) => (settled(), reject(e)),
       });
       w.postMessage({ ...req, id });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -133,7 +157,10 @@ export class PollWorker {
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
     w.unref();
-    w.on('message', (msg: WorkerReply) => {
+    const groups = new ProcessGroups();
+    w.on('message', (msg: WorkerReply | WorkerEvent) => {
+      if ('pgid' in msg) return groups.add(msg.pgid);
+      if ('ended' in msg) return groups.delete(msg.ended);
       const p = this.pending.get(msg.id);
       this.pending.delete(msg.id);
       if (p === undefined) return;
@@ -141,7 +168,9 @@ export class PollWorker {
       else p.reject(rebuild(msg.error));
     });
     const fail = (e: Error): void => {
-      if (this.worker === w) this.worker = undefined;
+      if (this.worker === w) [this.worker, this.groups] = [undefined, undefined];
+      // A worker that died (out of memory) left its commands running: kill them.
+      void groups.killAll();
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
@@ -157,7 +186,7 @@ export class PollWorker {
       } else fail(e);
     });
     w.on('exit', (code) => fail(new Error(`poll worker exited with code ${code}`)));
-    this.worker = w;
+    [this.worker, this.groups] = [w, groups];
     return w;
   }
 }
