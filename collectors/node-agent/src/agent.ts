@@ -69,10 +69,16 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
   const gpu = await gpuSource(opts, 'daemon');
   const sampler = new Sampler({ root: opts.root, node, log, gpu, stateDir: config.stateDir, state });
   let latest: Snapshot | undefined;
-  const extra: Array<() => MetricFamily[]> = [];
+  // Families beside the sampler's, read live by /metrics. The ctld reporter's and the throttler's
+  // (`shared`) also go to the sinks with each cycle's snapshot: an InfluxDB-only site must see a
+  // broken agent→ctld link or throttling. The sinks' own health stays on /metrics only: exported
+  // through the sinks it would feed itself (a failing InfluxDB spooling the points that count its
+  // failures, each write reporting on the one before).
+  const shared: Array<() => MetricFamily[]> = [];
+  const sinkHealth: Array<() => MetricFamily[]> = [];
 
   const sinks = opts.sinks ?? [];
-  for (const sink of sinks) if (sink.metrics) extra.push(() => withNode(sink.metrics?.() ?? [], node));
+  for (const sink of sinks) if (sink.metrics) sinkHealth.push(() => withNode(sink.metrics?.() ?? [], node));
   const reporter = config.ctld.url
     ? new CtldReporter({
         url: config.ctld.url,
@@ -83,10 +89,10 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
         allowInsecure: config.ctld.allowInsecure,
       })
     : undefined;
-  if (reporter) extra.push(() => reporter.metrics());
+  if (reporter) shared.push(() => reporter.metrics());
 
   const throttler = await startThrottler(opts);
-  extra.push(() => throttler.metrics());
+  shared.push(() => throttler.metrics());
   const hooks = await startHookServer({
     socketPath: config.throttle.socket,
     handler: throttler,
@@ -101,7 +107,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
 
   const server = new MetricsServer({
     listen: config.prometheus.listen,
-    exporter: opts.exposition({ families: FAMILIES, read: () => latest, sources: extra }),
+    exporter: opts.exposition({ families: FAMILIES, read: () => latest, sources: [...sinkHealth, ...shared] }),
     log,
     title: `slurmscope agent on ${node}`,
   });
@@ -127,7 +133,8 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
       jobCpus: new Map(c.data.readings.map((r) => [r.jobid, r.cpus])),
     });
     latest = { timestampMs: c.data.nowMs, families: [...c.families, ...cycleFamilies(node, t0, cpu0)] };
-    for (const sink of sinks) await sink.export(latest);
+    const exported = { ...latest, families: [...latest.families, ...shared.flatMap((f) => f())] };
+    for (const sink of sinks) await sink.export(exported);
     if (reporter && c.report) void reporter.send(await withScripts(c.report, opts, reporter.scriptsKnown, log));
     try {
       await saveState(stateFile, state);
