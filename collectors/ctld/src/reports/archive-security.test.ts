@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -151,16 +151,34 @@ test('a gzip bomb in the archive: left out of the index (named, counted); readin
   assert.equal(b.counts().unreadable, 1);
   const line = log.records.find((r) => r.msg === 'unreadable report left out of the index');
   assert.equal(line && fileOf(line), bomb);
-  for (const id of ['77', '78']) {
-    await assert.rejects(
-      b.get(id),
-      (err: unknown) =>
-        err instanceof ReportTooLargeError &&
-        err.path === join(dir, 'c', `${id}.json.gz`) &&
-        err.message.includes(err.path),
-    );
-  }
+  assert.equal(await b.get('77'), undefined, 'a report left out of the index is not served');
+  await assert.rejects(
+    b.get('78'),
+    (err: unknown) =>
+      err instanceof ReportTooLargeError && err.path === join(dir, 'c', '78.json.gz') && err.message.includes(err.path),
+  );
   assert.equal((await b.get('1'))?.user, 'alice');
+});
+
+test('only indexed reports are served: not a link adopt() refused, not a stray alias; a foreign alias is replaced', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+  const log = new RecordingLogger();
+  const open = () => LocalArchive.open({ dir, cluster: 'c', log, grantRead: () => Promise.resolve() });
+  await (await open()).close();
+  const outside = join(mkdtempSync(join(tmpdir(), 'elsewhere-')), 'x.json.gz');
+  writeFileSync(outside, gzipSync(JSON.stringify(sampleReport({ jobid: '9', user: 'mallory', endMs: T }))));
+  symlinkSync(outside, join(dir, 'c', '9.json.gz')); // refused at start-up: not a plain file
+  symlinkSync(outside, join(dir, 'c', 'aliases', '5_1.json.gz'));
+  symlinkSync(outside, join(dir, 'c', 'aliases', '12_3.json.gz'));
+  const a = await open();
+  assert.equal(a.counts().refused, 1);
+  assert.equal(await a.get('9'), undefined);
+  assert.equal(await a.get('5_1'), undefined);
+  await a.put(sampleReport({ jobid: '12', user: 'alice', endMs: T, displayId: '12_3' }));
+  assert.equal(readlinkSync(join(dir, 'c', 'aliases', '12_3.json.gz')), join('..', '12.json.gz'));
+  assert.ok(log.records.some((r) => r.level === 'warn' && /alias .*replaced/.test(r.msg)));
+  assert.equal((await a.get('12_3'))?.user, 'alice');
+  await a.close();
 });
 
 test('job ids: a 5,000-digit or malformed id is no path and no report', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { link, open, readdir, readFile, rename, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -193,13 +193,25 @@ export class LocalArchive implements ReportArchive {
     return 'exists';
   }
 
+  /** Links `aliases/<display>.json.gz` to the report; one found there that is not that link of ctld's is replaced. */
   private async writeAlias(display: string, jobid: string): Promise<void> {
+    const target = join('..', `${jobid}.json.gz`);
+    const path = join(this.clusterDir, 'aliases', `${display}.json.gz`);
     try {
-      await symlink(join('..', `${jobid}.json.gz`), join(this.clusterDir, 'aliases', `${display}.json.gz`));
+      return await symlink(target, path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      this.opts.log.warn({ display, jobid }, 'alias already exists; kept');
     }
+    const st = await lstat(path);
+    const was = st.isSymbolicLink() ? await readlink(path) : 'not a link';
+    if (was === target && st.uid === (process.getuid?.() ?? st.uid)) return;
+    const tmp = join(this.clusterDir, 'aliases', `.${display}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    await symlink(target, tmp);
+    await rename(tmp, path); // atomic: readers see the old entry or ours
+    this.opts.log.warn(
+      { alias: path, jobid, was, owner: st.uid },
+      "an alias that was not ctld's link to this report: replaced",
+    );
   }
 
   private async appendIndex(e: ReportIndexEntry): Promise<void> {
@@ -221,9 +233,14 @@ export class LocalArchive implements ReportArchive {
     }
   }
 
-  /** A report by raw id or alias; undefined when there is none; a report over the bound is an error naming it. */
+  /**
+   * A report by raw id or alias, only one in ctld's index (never a file adopt() refused nor a
+   * link in `aliases/` ctld did not make); undefined when there is none; a report over the bound
+   * is an error naming it.
+   */
   async get(id: string): Promise<JobReport | undefined> {
     const raw = this.alias.get(id) ?? id;
+    if (!this.byId.has(raw) || !/^\d+$/.test(raw)) return undefined;
     const path = reportPath(this.opts.dir, this.opts.cluster, raw);
     if (path === undefined) return undefined;
     try {
