@@ -3,12 +3,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RecordingLogger } from '@slurmscope/model';
 import { LocalArchive, reportPath } from './archive.js';
+import { ReportGuard } from './permissions.js';
 import { isJobId } from './index-file.js';
 import { readReportHead, ReportTooLargeError } from './report-file.js';
 import { sampleReport } from './testkit.js';
@@ -222,3 +232,33 @@ test("directories: ctld's own lose write bits for others; a reports.dir others m
   chmodSync(dir, 0o777);
   await assert.rejects(open(), new RegExp(`^Error: ${dir} \\(mode 777\\) is writable by others`));
 });
+
+test(
+  'directories: ctld not root refuses a cluster or alias directory another uid made first in a sticky reports.dir',
+  { skip: !root && "needs root (chown, to make the directory another uid's)" },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'archive-'));
+    chmodSync(dir, 0o1777); // as /tmp: anyone may create the cluster directory first
+    const cluster = join(dir, 'c');
+    mkdirSync(cluster, { mode: 0o755 });
+    chownSync(cluster, 65533, 65533); // made by another user
+    // ctld as uid 4000 (not root), as it would run as a service user.
+    const guard = new ReportGuard({ log: new RecordingLogger(), uid: 4000, stripAcl: () => Promise.resolve() });
+    await guard.directory(dir, false);
+    await assert.rejects(guard.directory(cluster, true), (err: Error) => {
+      assert.equal(
+        err.message.startsWith(`${cluster} is owned by uid 65533, not by ctld (uid 4000)`),
+        true,
+        err.message,
+      );
+      return true;
+    });
+    chownSync(cluster, 4000, 4000);
+    await guard.directory(cluster, true); // ctld's own: accepted
+    const aliases = join(cluster, 'aliases');
+    mkdirSync(aliases, { mode: 0o755 });
+    chownSync(aliases, 65533, 65533);
+    await assert.rejects(guard.directory(aliases, true), new RegExp(`^Error: ${aliases} is owned by uid 65533`));
+    assert.equal(statSync(aliases).uid, 65533, 'never taken back by a ctld that is not root');
+  },
+);

@@ -40,7 +40,7 @@ export interface ReportGuardOptions {
   readonly log: Logger;
   /** `reports.adminGroup`; undefined keeps the group the file was created with (ctld's). */
   readonly gid?: number;
-  /** ctld's uid; default the process's. */
+  /** ctld's uid (root, 0, may take files back); default the process's. */
   readonly uid?: number;
   readonly grantRead?: GrantRead;
   readonly stripAcl?: StripAcl;
@@ -67,12 +67,13 @@ export class ReportGuard {
 
   constructor(private readonly opts: ReportGuardOptions) {
     this.uid = opts.uid ?? process.getuid?.() ?? 0;
-    this.root = (process.getuid?.() ?? -1) === 0;
+    this.root = this.uid === 0;
   }
 
   /**
    * Makes (or checks) an archive directory. ctld's own directories (`own`: the cluster's and its
-   * aliases) are taken back when ctld runs as root, lose their ACLs and group/other write bits. `reports.dir`
+   * aliases) are taken back when ctld runs as root, lose their ACLs and group/other write bits;
+   * one another uid owns is refused (an error naming it and its owner) when ctld is not root. `reports.dir`
    * itself may be the admin's: it is never changed once it exists, but one that others may write
    * without the sticky bit (they could swap the cluster directory) is refused.
    */
@@ -82,7 +83,13 @@ export class ReportGuard {
     const st = await stat(path); // `reports.dir` may be a link to the real place
     if (!st.isDirectory()) throw new Error(`${path} is not a directory`);
     const writable = (st.mode & 0o022) !== 0;
-    if (!own || (st.uid !== this.uid && !this.root)) {
+    if (own && st.uid !== this.uid && !this.root) {
+      // In a world-writable reports.dir (sticky, as /tmp) another user can make it before ctld.
+      throw new Error(
+        `${path} is owned by uid ${st.uid}, not by ctld (uid ${this.uid}), which cannot take it back: its owner could replace reports; remove it or give it to ctld`,
+      );
+    }
+    if (!own) {
       if (writable && (st.mode & 0o1000) === 0) {
         const mode = (st.mode & 0o7777).toString(8);
         throw new Error(`${path} (mode ${mode}) is writable by others, who could replace reports; make it ctld's only`);
