@@ -2,8 +2,9 @@
 // (nobody) ends, ctld (root) writes its report; the user can read it (POSIX ACL, through
 // `slurmscope report`) but neither rewrite nor replace it, and another uid cannot read it. A gzip
 // bomb placed in the archive (300 MiB of zeros) is left out of the index at start-up, named and
-// counted, and three concurrent API reads of it are JSON 500s naming it while ctld's peak RSS
-// stays bounded; a 5,000-digit report id is a 400.
+// counted, and never served; one behind a genuine report head is indexed, and three concurrent
+// API reads of it are JSON 500s naming it while ctld's peak RSS stays bounded; a 5,000-digit
+// report id is a 400.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { test } from 'node:test';
-import { createGzip } from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
 import { CLI, freePort, loadStack, slurmEnv, waitFor, waitForJobState } from '../lib/index.js';
 import { cliReadableBy, logLine, startCli, waitForOk, type CliProcess } from './ctld-processes.js';
 
@@ -29,6 +30,7 @@ const stack = loadStack();
 const NOBODY = 65534;
 const OTHER = 65533; // no passwd entry needed: a uid with no ACL on the report
 const BOMB_ID = '4000000000'; // a valid job id no test cluster reaches
+const FAT_ID = '4000000001';
 
 /** Runs `code` (an ES module) in node as `uid`; returns what it printed as JSON. */
 function asUid(uid: number, code: string): Record<string, string> {
@@ -71,10 +73,11 @@ function memory(pid: number): { hwm: number; rss: number } {
   return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
 }
 
-/** 300 MiB of zeros gzipped (about 300 KB), streamed: never held in memory. */
-async function writeBomb(path: string): Promise<void> {
+/** 300 MiB of zeros gzipped (about 300 KB) after `head`, streamed: never held in memory. */
+async function writeBomb(path: string, head = ''): Promise<void> {
   const zeros = Buffer.alloc(1024 * 1024);
   const chunks = (function* () {
+    yield Buffer.from(head);
     for (let i = 0; i < 300; i++) yield zeros;
   })();
   await pipeline(Readable.from(chunks), createGzip({ level: 9 }), createWriteStream(path, { mode: 0o640 }));
@@ -130,6 +133,7 @@ test(
     assert.deepEqual([st.uid, st.mode & 0o7777], [0, 0o640], "ctld's file, read-only for its group");
     const acl = spawnSync('getfacl', ['-n', '-p', file], { encoding: 'utf8' }).stdout;
     assert.match(acl, new RegExp(`^user:${NOBODY}:r--$`, 'm'));
+    assert.match(acl, /^mask::r--$/m, 'the mask lets no ACL entry write');
     assert.deepEqual(
       tryAs(NOBODY, file),
       { read: 'ok', rewrite: 'EACCES', chmod: 'EPERM', unlink: 'EACCES', replace: 'EACCES' },
@@ -157,6 +161,14 @@ test(
     const bomb = join(reports, stack.cluster, `${BOMB_ID}.json.gz`);
     await writeBomb(bomb);
     assert.ok(statSync(bomb).size < 1024 * 1024, `${statSync(bomb).size} bytes`);
+    // The same behind the head of a genuine report (ids changed): indexed from its first 64 KiB.
+    const real = gunzipSync(readFileSync(file)).toString('utf8');
+    const head = real
+      .slice(0, real.indexOf(',"nodes":'))
+      .replace(`"jobid":"${jobid}"`, `"jobid":"${FAT_ID}"`)
+      .replace(`"display_id":"${jobid}"`, `"display_id":"${FAT_ID}"`);
+    const fat = join(reports, stack.cluster, `${FAT_ID}.json.gz`);
+    await writeBomb(fat, `${head},"nodes":["`);
     await ctld.stop();
     ctld = startCli(['ctld', '--config', config], { env });
     procs.push(ctld);
@@ -178,10 +190,10 @@ test(
       const res = await fetch(`${url}/api/v1/reports/${id}`, { headers: { authorization: `Bearer ${adminToken}` } });
       return { status: res.status, body: (await res.json()) as { error: string } };
     };
-    const answers = await Promise.all([get(BOMB_ID), get(BOMB_ID), get(BOMB_ID)]);
+    const answers = await Promise.all([get(FAT_ID), get(FAT_ID), get(FAT_ID)]);
     for (const a of answers) {
       assert.equal(a.status, 500);
-      assert.ok(a.body.error.includes(bomb), a.body.error);
+      assert.ok(a.body.error.includes(fat), a.body.error);
       assert.match(a.body.error, /larger than \d+ bytes once inflated/);
     }
     const after = memory(pid);
@@ -192,6 +204,7 @@ test(
       `peak RSS grew by ${Math.round(grown / 2 ** 20)} MiB (300 MiB per read unbounded)`,
     );
     assert.equal((await get(jobid)).status, 200, 'the genuine report is served');
+    assert.equal((await get(BOMB_ID)).status, 404, 'a file left out of the index is not served');
 
     // Ids that are no job ids: 400 before any file is touched (a 5,000-digit one was a 500).
     for (const id of ['9'.repeat(5000), '12abc', '%2E%2E%2Fx']) {
