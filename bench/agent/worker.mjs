@@ -14,11 +14,19 @@ const node = cfg.node ?? 'n1';
 const importRssBefore = process.memoryUsage().rss;
 
 // Counting wrappers, on for one cycle: which files and folders does a cycle really touch?
-const original = { readFileSync: fs.readFileSync, readdirSync: fs.readdirSync, existsSync: fs.existsSync };
+// (openSync counts too: the agent's bounded readText opens, reads and closes each file.)
+const original = {
+  readFileSync: fs.readFileSync,
+  openSync: fs.openSync,
+  readdirSync: fs.readdirSync,
+  existsSync: fs.existsSync,
+};
 const touched = { files: new Set(), reads: 0, listings: new Set(), exists: 0 };
 function countAccesses(on) {
   if (on) {
     fs.readFileSync = (p, ...a) => (touched.reads++, touched.files.add(String(p)), original.readFileSync(p, ...a));
+    // The agent reads sysfs and cgroup files with a bounded read (openSync + readSync): one open, one read.
+    fs.openSync = (p, ...a) => (touched.reads++, touched.files.add(String(p)), original.openSync(p, ...a));
     fs.readdirSync = (p, ...a) => (touched.listings.add(String(p)), original.readdirSync(p, ...a));
     fs.existsSync = (p) => (touched.exists++, original.existsSync(p));
   } else Object.assign(fs, original);
