@@ -4,11 +4,11 @@
 // leaves no process of the wrapper's group behind.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { isNotFound, processRunning } from '@slurmscope/common';
+import { isNotFound, processGroupMembers, processRunning } from '@slurmscope/common';
 import { waitUntil } from '@slurmscope/model';
 import { CLI, loadStack, slurmEnv } from '../lib/index.js';
 
@@ -36,25 +36,6 @@ function binDir(dir: string, squeueTail: string): { bin: string; pids: string } 
   writeFileSync(join(bin, 'squeue'), squeue);
   chmodSync(join(bin, 'squeue'), 0o755);
   return { bin, pids };
-}
-
-/** Pids of the live (not zombie) processes of process group `pgid`, from /proc. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch (err) {
-      if (isNotFound(err)) continue; // ended while listed
-      throw err;
-    }
-    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its closing parenthesis.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') out.push(Number(name));
-  }
-  return out;
 }
 
 /**
@@ -122,7 +103,7 @@ function killLeftovers(pids: string): void {
     throw err;
   }
   for (const [pgid, sleep] of groups)
-    for (const pid of [...groupMembers(pgid), sleep]) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of [...processGroupMembers(pgid), sleep]) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** Asserts that nothing of the wrappers' groups is alive (waiting a little for SIGKILL to land); kills leftovers. */
@@ -130,7 +111,10 @@ async function assertNoLeftovers(pids: string): Promise<void> {
   const groups = runs(pids);
   assert.ok(groups.length >= 1, 'the squeue wrapper ran');
   const left = (): number[] => [
-    ...new Set([...groups.flatMap(([pgid]) => groupMembers(pgid)), ...groups.map(([, s]) => s).filter(processRunning)]),
+    ...new Set([
+      ...groups.flatMap(([pgid]) => processGroupMembers(pgid)),
+      ...groups.map(([, s]) => s).filter(processRunning),
+    ]),
   ];
   const end = Date.now() + 3000;
   while (left().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
@@ -139,15 +123,21 @@ async function assertNoLeftovers(pids: string): Promise<void> {
   assert.deepEqual(survivors, [], "processes of the wrapper's group survived");
 }
 
+/** A temporary binDir (see {@link binDir}) that the test's end removes, its leftovers killed first. */
+function wrappers(t: TestContext, squeueTail: string): { dir: string; bin: string; pids: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
+  const { bin, pids } = binDir(dir, squeueTail);
+  // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
+  t.after(() => killLeftovers(pids));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, bin, pids };
+}
+
 test(
   'ctld --once: a squeue wrapper hanging in a child times out naming squeue, its group killed',
   { timeout: 60_000 },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
-    const { bin, pids } = binDir(dir, 'wait');
-    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
-    t.after(() => killLeftovers(pids));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { dir, bin, pids } = wrappers(t, 'wait');
     const r = await ctldOnce(t, dir, bin, 2000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms: ${r.stderr.trim().split('\n').pop()}`);
     assert.equal(r.code, 1, r.stderr);
@@ -163,11 +153,7 @@ test(
   'ctld --once: a squeue wrapper that leaves a child holding stdout answers at once, the child killed',
   { timeout: 60_000 },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
-    const { bin, pids } = binDir(dir, 'exec SQUEUE "$@"');
-    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
-    t.after(() => killLeftovers(pids));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { dir, bin, pids } = wrappers(t, 'exec SQUEUE "$@"');
     const r = await ctldOnce(t, dir, bin, 10_000);
     t.diagnostic(`exit ${r.code} after ${r.ms} ms`);
     assert.equal(r.code, 0, r.stderr);
@@ -181,11 +167,7 @@ test(
   'ctld --once: SIGINT (Ctrl-C) during a hung squeue wrapper exits at once and kills its group',
   { timeout: 60_000 },
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hung-commands-'));
-    const { bin, pids } = binDir(dir, 'wait');
-    // Hooks run in order: the leftovers (listed in the pids file) are killed before dir goes.
-    t.after(() => killLeftovers(pids));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { dir, bin, pids } = wrappers(t, 'wait');
     // The commands run detached: a terminal's Ctrl-C reaches ctld only, which must kill them.
     const r = await ctldOnce(t, dir, bin, 20_000, pids);
     t.diagnostic(`exit ${r.code} ${r.ms} ms after SIGINT`);

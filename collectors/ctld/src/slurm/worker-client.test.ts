@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, isNotFound, processRunning } from '@slurmscope/common';
+import { CommandError, isNotFound, processGroupMembers, processRunning } from '@slurmscope/common';
 import { RecordingLogger, waitUntil } from '@slurmscope/model';
 import { slurmCommands } from './commands.js';
 import { slurmFixture } from './parse/fixtures.js';
@@ -59,24 +59,6 @@ test('PollWorker: a worker that runs out of heap fails the call, and the next wo
   assert.equal(ok.stdout, 'again\n');
 });
 
-/** Live (not zombie) members of process group `pgid`, from /proc/<pid>/stat's pgrp field. */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch (err) {
-      if (isNotFound(err)) continue; // ended while listed
-      throw err;
-    }
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') out.push(Number(name));
-  }
-  return out;
-}
-
 /** A binDir whose squeue starts `sleep 600` holding its stdout, records "<its pgid> <sleep pid>" and waits. */
 function hangingSlurm(dir: string): { binDir: string; pids: string } {
   const pids = join(dir, 'pids');
@@ -97,7 +79,7 @@ test('PollWorker.close mid-poll kills the process group of the command in flight
   const { binDir, pids } = hangingSlurm(dir);
   let recorded: [number, number] | undefined;
   t.after(() => {
-    for (const pid of recorded === undefined ? [] : [...groupMembers(recorded[0]), recorded[1]])
+    for (const pid of recorded === undefined ? [] : [...processGroupMembers(recorded[0]), recorded[1]])
       if (processRunning(pid)) process.kill(pid, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -114,13 +96,17 @@ test('PollWorker.close mid-poll kills the process group of the command in flight
       throw err;
     }
   }));
-  assert.ok(processRunning(sleep) && groupMembers(pgid).includes(sleep), "sleep runs in the wrapper's group");
+  assert.ok(processRunning(sleep) && processGroupMembers(pgid).includes(sleep), "sleep runs in the wrapper's group");
   await waitUntil('the worker to report the group', () => w.groupsInFlight > 0);
   await w.close();
   await assert.rejects(polling, /poll worker exited/);
-  await waitUntil('no process of the group left', () => groupMembers(pgid).length === 0 && !processRunning(sleep), {
-    timeoutMs: 3000,
-  });
+  await waitUntil(
+    'no process of the group left',
+    () => processGroupMembers(pgid).length === 0 && !processRunning(sleep),
+    {
+      timeoutMs: 3000,
+    },
+  );
   assert.equal(w.groupsInFlight, 0);
 });
 
