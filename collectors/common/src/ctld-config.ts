@@ -1,4 +1,5 @@
 import { z } from 'zod/v3';
+import { inspectorSection } from './inspector-config.js';
 import { durationBetween, influxSection, listenAddress, logSection } from './schema-parts.js';
 
 /**
@@ -70,7 +71,12 @@ export const ctldConfigSchema = z.strictObject({
     })
     .default({}),
   influxdb: influxSection,
-  /** Mail to users about their poorly used jobs (the report's warnings). Off while `host` is absent. */
+  /** Live findings about running jobs (rules, thresholds, exemptions); see inspector-config.ts. */
+  inspector: inspectorSection,
+  /**
+   * Mail: to users about their jobs' findings (while the job runs), daily digests, the admins'
+   * weekly summary. Sent while `host` is set or `dryRun` is true (then logged, never sent).
+   */
   smtp: z
     .strictObject({
       host: z.string().optional(),
@@ -79,12 +85,45 @@ export const ctldConfigSchema = z.strictObject({
       user: z.string().optional(),
       /** File holding the SMTP password; or env SLURMSCOPE_SMTP_PASSWORD. */
       passwordFile: z.string().optional(),
-      /** Domain appended to a Slurm user name to form the address. */
+      /** Log each mail instead of sending it (the first week on a new cluster). */
+      dryRun: z.boolean().default(false),
+      /** Domain appended to a Slurm user name to form the address (when no addressCommand). */
       userDomain: z.string().default('localhost'),
-      /** Jobs shorter than this get no mail (0ms to 7d). */
-      minElapsed: durationBetween('0ms', '7d').default('10m'),
-      /** Mails per user in any 24 hours; beyond, counted in slurmscope_mails_suppressed_total. */
+      /**
+       * A command printing a user's address (e.g. an LDAP lookup), as argv; `{user}` is replaced
+       * by the user name (appended when absent). Run with `addressTimeout`, answers cached.
+       */
+      addressCommand: z.array(z.string().min(1)).min(1).optional(),
+      /** Timeout of one addressCommand run (100ms to 10m). */
+      addressTimeout: durationBetween('100ms', '10m').default('10s'),
+      /** How long an address from addressCommand is used before it is looked up again (1m to 7d). */
+      addressCacheFor: durationBetween('1m', '7d').default('1d'),
+      /** Mails per user in any 24 hours sent at once; the rest go into the user's daily digest. */
       maxPerUserPerDay: z.number().int().min(1).default(3),
+      /** Most mails waiting on disk (<stateDir>/mail); beyond, new ones are refused and counted. */
+      maxQueued: z.number().int().min(10).default(10000),
+      /** When the daily digests go out: a cron expression in timeZone. */
+      digestCron: z.string().default('0 7 * * *'),
+      /** When the weekly summary goes to adminAddresses: a cron expression in timeZone. */
+      summaryCron: z.string().default('0 8 * * 1'),
+      /** The cluster's time zone (IANA name) for the schedules; default the host's. */
+      timeZone: z.string().optional(),
+      /** Who gets the weekly summary; none: no summary. */
+      adminAddresses: z.array(z.string().min(3)).default([]),
+      /**
+       * Handlebars templates replacing the shipped ones (collectors/ctld/templates/), each a
+       * file path: finding (a job's findings), digest (a user's day), summary (the admins' week).
+       */
+      templates: z
+        .strictObject({
+          findingText: z.string().optional(),
+          findingHtml: z.string().optional(),
+          digestText: z.string().optional(),
+          digestHtml: z.string().optional(),
+          summaryText: z.string().optional(),
+          summaryHtml: z.string().optional(),
+        })
+        .default({}),
     })
     .default({}),
   /** The job report archive. */

@@ -1,5 +1,6 @@
 export * from './agent-config.js';
 export * from './ctld-config.js';
+export * from './inspector-config.js';
 export * from './config.js';
 export * from './duration.js';
 export * from './errors.js';

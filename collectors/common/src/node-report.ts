@@ -30,6 +30,10 @@ export const reportJobSchema = z.object({
   memoryUsedBytes: amount(),
   memoryPeakBytes: amount().optional(),
   memoryLimitBytes: amount().optional(),
+  /** OOM kills in the job's cgroup so far (v2 memory.events, v1 memory.oom_control `oom_kill`). */
+  oomKills: z.number().int().nonnegative().optional(),
+  /** v2 memory.pressure `some avg60` as a ratio 0..1; absent on v1. */
+  memoryPressure: z.number().min(0).max(1).optional(),
   /** Energy attributed on this node so far; absent when nothing measured energy (never 0 for "unknown"). */
   energyJoules: amount().optional(),
   gpuSeconds: amount(),

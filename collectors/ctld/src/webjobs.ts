@@ -20,6 +20,14 @@ export interface WebjobNode {
   /** CPU seconds per second per allocated CPU over the agent's last interval (0..1). */
   readonly cpuUtilization?: number;
   readonly memoryUsedBytes?: number;
+  /** High-water mark of memory on this node; absent where the kernel keeps none. */
+  readonly memoryPeakBytes?: number;
+  /** The job's memory limit on this node; absent when unlimited. */
+  readonly memoryLimitBytes?: number;
+  /** OOM kills in the job's cgroup on this node so far. */
+  readonly oomKills?: number;
+  /** Memory pressure (`some avg60`, 0..1); cgroup v2 only. */
+  readonly memoryPressure?: number;
   readonly gpus: readonly WebjobGpu[];
 }
 
@@ -92,6 +100,10 @@ function webjob(j: JobInfo, entries: ReadonlyMap<string, ReadonlyMap<string, Rep
       cpus: e.cpus,
       ...(e.cpuUtilization === undefined ? {} : { cpuUtilization: e.cpuUtilization }),
       memoryUsedBytes: e.memoryUsedBytes,
+      ...(e.memoryPeakBytes === undefined ? {} : { memoryPeakBytes: e.memoryPeakBytes }),
+      ...(e.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: e.memoryLimitBytes }),
+      ...(e.oomKills === undefined ? {} : { oomKills: e.oomKills }),
+      ...(e.memoryPressure === undefined ? {} : { memoryPressure: e.memoryPressure }),
       gpus: e.gpus.map((g) => ({
         index: g.index,
         ...(g.utilization === undefined ? {} : { utilization: g.utilization }),

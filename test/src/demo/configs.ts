@@ -73,7 +73,8 @@ export function ctldConfig(stack: Stack, paths: DemoPaths): { [key: string]: Yam
     auth: { agentTokenFile: paths.tokenFile, jwtKeyFile: stack.paths.jwtKey },
     // Mails about the demo's poorly used jobs land in the stack's sink (the `mail:` directory);
     // the demo's jobs are short, so they qualify after 30 s rather than the default 10 minutes.
-    smtp: { host: stack.smtp.host, port: stack.smtp.port, minElapsed: '30s', maxPerUserPerDay: 20 },
+    smtp: { host: stack.smtp.host, port: stack.smtp.port, maxPerUserPerDay: 20 },
+    inspector: { minElapsed: '30s' },
     reports: { dir: paths.reports },
   };
 }

@@ -55,7 +55,8 @@ test(
         api: { listen: `127.0.0.1:${port}` },
         auth: { agentTokenFile: token, jwtKeyFile: stack.paths.jwtKey },
         reports: { dir: join(dir, 'reports') },
-        smtp: { host: stack.smtp.host, port: stack.smtp.port, userDomain: mailDomain, minElapsed: '1s' },
+        smtp: { host: stack.smtp.host, port: stack.smtp.port, userDomain: mailDomain },
+        inspector: { minElapsed: '1s' },
       }),
     );
     const ctld = startCli(['ctld', '--config', ctldConfig], { env });

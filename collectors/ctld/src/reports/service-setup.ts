@@ -46,7 +46,7 @@ export function createMailer(
     port: smtp.port,
     from: smtp.from,
     userDomain: smtp.userDomain,
-    minElapsedSeconds: smtp.minElapsed / 1000,
+    minElapsedSeconds: config.inspector.minElapsed / 1000,
     maxPerUserPerDay: smtp.maxPerUserPerDay,
     log,
     ...(smtp.user === undefined ? {} : { user: smtp.user }),

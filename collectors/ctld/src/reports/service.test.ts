@@ -145,7 +145,8 @@ test('smtp configured: the user of a job whose report has a warning gets one mai
   const config = ctldConfigSchema.parse({
     reports: { dir },
     slurm: { binDir: sacct.binDir, timeout: '5s' },
-    smtp: { host: 'smtp.example.org', userDomain: 'example.org', minElapsed: '1s' },
+    smtp: { host: 'smtp.example.org', userDomain: 'example.org' },
+    inspector: { minElapsed: '1s' },
   });
   const sent: { to: string; subject: string }[] = [];
   const transport = {
