@@ -71,10 +71,19 @@ export function ctldConfig(stack: Stack, paths: DemoPaths): { [key: string]: Yam
     api: { listen: `127.0.0.1:${stack.ports.ctld}` },
     influxdb: { url: stack.urls.victoriametrics },
     auth: { agentTokenFile: paths.tokenFile, jwtKeyFile: stack.paths.jwtKey },
-    // Mails about the demo's poorly used jobs land in the stack's sink (the `mail:` directory);
-    // the demo's jobs are short, so they qualify after 30 s rather than the default 10 minutes.
+    // Mails about the demo's poorly used jobs land in the stack's sink (the `mail:` directory).
     smtp: { host: stack.smtp.host, port: stack.smtp.port, maxPerUserPerDay: 20 },
-    inspector: { minElapsed: '30s' },
+    // Demo values: the demo's jobs run 3 minutes, so the inspector judges after seconds where a
+    // real cluster waits minutes (defaults: minElapsed 10m; grace 10m; sustain 10m uneven_load,
+    // 30m low_cpu_efficiency, 15m idle_gpus). An uneven job is mailed about ~1 minute after it starts.
+    inspector: {
+      minElapsed: '30s',
+      rules: {
+        uneven_load: { grace: '20s', sustain: '20s' },
+        low_cpu_efficiency: { grace: '20s', sustain: '30s' },
+        idle_gpus: { grace: '20s', sustain: '30s' },
+      },
+    },
     reports: { dir: paths.reports },
   };
 }
