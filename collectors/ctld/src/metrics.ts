@@ -235,6 +235,12 @@ export const NODE_REPORT_FAMILIES = {
     type: 'gauge',
     labelNames: [],
   },
+  agentUp: {
+    name: 'slurmscope_node_agent_up',
+    help: "1 when the node's agent reported within 3 of its intervals (and nodeReports.maxAge), else 0; one series per node Slurm reports usable (not down, powered down, or drained without jobs).",
+    type: 'gauge',
+    labelNames: ['node'],
+  },
 } as const satisfies Record<string, FamilyDesc>;
 
 /** The mailer's families (added at each scrape when mail is configured). */

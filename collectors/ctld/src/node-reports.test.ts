@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeReport, NodeReportJob } from '@slurmscope/common';
 import { constantIntensity } from './co2.js';
-import { NodeReportStore } from './node-reports.js';
+import { NodeReportStore, expectsAgent } from './node-reports.js';
 import { JobTracker } from './reports/tracker.js';
-import type { JobInfo, SlurmSnapshot } from './slurm/types.js';
+import type { JobInfo, NodeInfo, SlurmSnapshot } from './slurm/types.js';
 
 const T = 1_800_000_000_000;
 const job = (jobid: string, extra: Partial<NodeReportJob> = {}): NodeReportJob => ({
@@ -27,13 +27,15 @@ const report = (node: string, timestampMs: number, intervalMs = 10_000, jobs: No
 });
 const slurmJob = (jobid: string, nodes: string[]): JobInfo =>
   ({ jobid, displayId: jobid, user: 'u', account: 'a', partition: 'p', state: 'RUNNING', nodes }) as unknown as JobInfo;
+/** A node as Slurm reports it (the fields node states are read from). */
+const slurmNode = (name: string, state = 'MIXED', flags: string[] = [], allocCpus = 1): NodeInfo =>
+  ({ name, state, flags, allocCpus, cpus: 4 }) as unknown as NodeInfo;
 /** Slurm's view: nodes n1..n3; job 7 on n1+n2 (n1 its batch node), job 8 on n3. */
-const snapshot = (timestampMs: number, jobs: JobInfo[] = [slurmJob('7', ['n1', 'n2']), slurmJob('8', ['n3'])]) =>
-  ({
-    timestampMs,
-    nodes: ['n1', 'n2', 'n3'].map((name) => ({ name })),
-    jobs,
-  }) as unknown as SlurmSnapshot;
+const snapshot = (
+  timestampMs: number,
+  jobs: JobInfo[] = [slurmJob('7', ['n1', 'n2']), slurmJob('8', ['n3'])],
+  nodes: NodeInfo[] = ['n1', 'n2', 'n3'].map((name) => slurmNode(name)),
+) => ({ timestampMs, nodes, jobs }) as unknown as SlurmSnapshot;
 const refused = (s: NodeReportStore): Record<string, number> =>
   Object.fromEntries(
     (s.families(T)[1]?.samples ?? []).filter((x) => x.value > 0).map((x) => [x.labels.reason, x.value]),
@@ -194,4 +196,54 @@ test('NodeReportStore.families: results by kind, refusals by reason (all declare
     ],
   );
   assert.deepEqual(live?.samples, [{ labels: {}, value: 1 }]);
+});
+
+test('expectsAgent: usable nodes expect an agent; down, powered-down and drained idle nodes do not', () => {
+  const cases: Array<[string, NodeInfo, boolean]> = [
+    ['idle', slurmNode('a', 'IDLE', [], 0), true],
+    ['mixed', slurmNode('a', 'MIXED'), true],
+    ['allocated', slurmNode('a', 'ALLOCATED', [], 4), true],
+    ['reserved (maintenance reservation)', slurmNode('a', 'IDLE', ['MAINTENANCE', 'RESERVED'], 0), true],
+    ['planned by backfill', slurmNode('a', 'IDLE', ['PLANNED'], 0), true],
+    ['completing', slurmNode('a', 'IDLE', ['COMPLETING'], 0), true],
+    ['draining: jobs still run', slurmNode('a', 'MIXED', ['DRAIN'], 1), true],
+    ['drained, no job', slurmNode('a', 'IDLE', ['DRAIN'], 0), false],
+    ['down', slurmNode('a', 'DOWN', [], 0), false],
+    ['unknown (never registered)', slurmNode('a', 'UNKNOWN', [], 0), false],
+    ['future', slurmNode('a', 'FUTURE', [], 0), false],
+    ['not responding', slurmNode('a', 'IDLE', ['NOT_RESPONDING'], 0), false],
+    ['powered down', slurmNode('a', 'IDLE', ['POWERED_DOWN'], 0), false],
+  ];
+  for (const [name, node, want] of cases) assert.equal(expectsAgent(node), want, name);
+});
+
+test('NodeReportStore.families: slurmscope_node_agent_up is 1 per fresh agent, 0 after 3 intervals or none at all', () => {
+  const s = new NodeReportStore({ maxAgeMs: 120_000 });
+  const nodes = [slurmNode('n1'), slurmNode('n2'), slurmNode('n3', 'IDLE', [], 0), slurmNode('g1', 'DOWN', [], 0)];
+  assert.equal(s.families(T)[3]?.samples.length, 0, 'no snapshot yet: no node is known');
+  s.latest(T, snapshot(T, [], nodes));
+  s.ingest(report('n1', T, 10_000), T);
+  s.ingest(report('n2', T, 10_000), T);
+  const up = (nowMs: number): Record<string, number> => {
+    const fam = s.families(nowMs)[3];
+    assert.equal(fam?.name, 'slurmscope_node_agent_up');
+    assert.deepEqual(fam.labelNames, ['node']);
+    assert.equal(fam.type, 'gauge');
+    return Object.fromEntries(fam.samples.map((x) => [x.labels.node, x.value]));
+  };
+  // n3 never reported: 0; g1 is down in Slurm: no series (SlurmscopePartitionDegraded covers it).
+  assert.deepEqual(up(T + 1_000), { n1: 1, n2: 1, n3: 0 });
+  s.ingest(report('n2', T + 20_000, 10_000), T + 20_000);
+  assert.deepEqual(up(T + 30_000), { n1: 1, n2: 1, n3: 0 }, 'exactly 3 intervals: still up');
+  assert.deepEqual(up(T + 30_001), { n1: 0, n2: 1, n3: 0 }, 'n1 silent for more than 3 intervals');
+  s.latest(T + 30_002); // prunes n1: still 0, not gone
+  assert.deepEqual(up(T + 30_003), { n1: 0, n2: 1, n3: 0 });
+  // n1 reports again; n2 is drained without jobs in the next snapshot: no longer expected.
+  s.ingest(report('n1', T + 31_000, 10_000), T + 31_000);
+  const later = [slurmNode('n1'), slurmNode('n2', 'IDLE', ['DRAIN'], 0), nodes[2]!, nodes[3]!];
+  s.latest(T + 32_000, snapshot(T + 32_000, [], later));
+  assert.deepEqual(up(T + 32_000), { n1: 1, n3: 0 });
+  // An older snapshot given again changes nothing.
+  s.latest(T + 32_001, snapshot(T, [], nodes));
+  assert.deepEqual(up(T + 32_001), { n1: 1, n3: 0 });
 });

@@ -9,7 +9,8 @@ import {
   type PlausibilityLimits,
   type RefusalReason,
 } from './node-report-checks.js';
-import type { SlurmSnapshot } from './slurm/types.js';
+import type { NodeInfo, SlurmSnapshot } from './slurm/types.js';
+import { nodeState } from './availability.js';
 import { NODE_REPORT_FAMILIES } from './metrics.js';
 
 /** How a POSTed node report ended, for `slurmscope_ctld_node_reports_total{result}`. */
@@ -19,6 +20,18 @@ export type NodeReportResult = 'accepted' | 'unauthorized' | 'invalid' | 'too_la
 export type IngestOutcome =
   | { readonly kept: true; readonly refused: readonly RefusalReason[] }
   | { readonly kept: false; readonly reason: RefusalReason };
+
+/**
+ * Whether a node Slurm reports should have a live agent, for `slurmscope_node_agent_up`: every
+ * node but those down (DOWN/ERROR/FUTURE/UNKNOWN, NOT_RESPONDING, FAIL, ...), powered down by
+ * power saving, or drained with no job left (an admin's node, whose agent may be stopped on
+ * purpose). A draining node still runs jobs, so its agent is expected. Categories: availability.ts.
+ */
+export function expectsAgent(node: NodeInfo): boolean {
+  const state = nodeState(node);
+  if (state === 'down' || state === 'powered_down') return false;
+  return state !== 'drain' || node.allocCpus > 0;
+}
 
 interface Held {
   /** The report with only the jobs believed so far. */
@@ -53,6 +66,8 @@ export class NodeReportStore {
     refused: 0,
   };
   private readonly refusals = new Map<RefusalReason, number>(REFUSAL_REASONS.map((r) => [r, 0]));
+  /** Nodes whose agent should report, from the latest snapshot (see {@link expectsAgent}). */
+  private expected: readonly string[] = [];
 
   constructor(
     limits: Partial<PlausibilityLimits> = {},
@@ -105,7 +120,12 @@ export class NodeReportStore {
    * and returns the believed part of every node's latest report.
    */
   latest(nowMs: number, snapshot?: SlurmSnapshot): NodeReport[] {
-    if (snapshot !== undefined) this.placement.update(snapshot);
+    if (snapshot !== undefined) {
+      this.placement.update(snapshot);
+      // Only the snapshot in force (an older one given again changes nothing, as for placement).
+      if (this.placement.snapshotMs === snapshot.timestampMs)
+        this.expected = snapshot.nodes.filter(expectsAgent).map((n) => n.name);
+    }
     const out: NodeReport[] = [];
     for (const [node, held] of this.byNode) {
       const fate = this.expired(held, nowMs) ? 'drop' : this.decide(held);
@@ -121,12 +141,17 @@ export class NodeReportStore {
   }
 
   /**
-   * `slurmscope_ctld_node_reports_total{result}`, `slurmscope_ctld_node_reports_refused_total{reason}`
-   * and `slurmscope_ctld_nodes_reporting`.
+   * `slurmscope_ctld_node_reports_total{result}`, `slurmscope_ctld_node_reports_refused_total{reason}`,
+   * `slurmscope_ctld_nodes_reporting` and `slurmscope_node_agent_up{node}` (1 while the node's
+   * latest report is fresh, 0 when it has none or it is older than 3 of its intervals or maxAge).
    */
   families(nowMs: number): MetricFamily[] {
     let live = 0;
     for (const held of this.byNode.values()) if (!this.expired(held, nowMs)) live++;
+    const up = (node: string): number => {
+      const held = this.byNode.get(node);
+      return held !== undefined && !this.expired(held, nowMs) ? 1 : 0;
+    };
     const f = NODE_REPORT_FAMILIES;
     return [
       {
@@ -136,6 +161,11 @@ export class NodeReportStore {
       },
       { ...f.refused, labelNames: [...f.refused.labelNames], samples: samplesOf('reason', [...this.refusals]) },
       { ...f.reporting, labelNames: [], samples: [{ labels: {}, value: live }] },
+      {
+        ...f.agentUp,
+        labelNames: [...f.agentUp.labelNames],
+        samples: this.expected.map((node) => ({ labels: { node }, value: up(node) })),
+      },
     ];
   }
 

@@ -17,7 +17,7 @@ async function harness(t: TestContext, auth: AuthSettings): Promise<{ base: stri
   const store = new NodeReportStore();
   const snapshot = {
     timestampMs: Date.now(),
-    nodes: ['n1', 'n2', 'n3'].map((name) => ({ name })),
+    nodes: ['n1', 'n2', 'n3'].map((name) => ({ name, state: 'IDLE', flags: [] })),
     jobs: [
       { jobid: '7', nodes: ['n1', 'n2'] },
       { jobid: '8', nodes: ['n3'] },

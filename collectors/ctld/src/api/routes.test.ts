@@ -143,7 +143,7 @@ test('POST /api/v1/node-reports: 401 without or with a wrong token, 400 with the
   // Served once Slurm's next snapshot shows n1 running both jobs (node-reports.test.ts tests the checks).
   const snapshot = {
     timestampMs: Date.now(),
-    nodes: [{ name: 'n1' }],
+    nodes: [{ name: 'n1', state: 'IDLE', flags: [] }],
     jobs: [11, 13].map((id) => ({ jobid: `${id}`, nodes: ['n1'] })),
   };
   assert.deepEqual(
