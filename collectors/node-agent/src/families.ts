@@ -67,6 +67,14 @@ export function buildFamilies(data: CycleData, errors: NodeCounterFamily): Metri
       F.jobMemoryPeak,
       perJob((r) => r.memory?.peakBytes),
     ),
+    fam(
+      F.jobOomKills,
+      perJob((r) => r.memory?.oomKills),
+    ),
+    fam(
+      F.jobMemoryPressure,
+      perJob((r) => r.memory?.pressure),
+    ),
     fam(F.jobEnergy, second ? energyOf((a) => a.cpuJoules + a.gpuJoules) : []),
     fam(F.jobCpuEnergy, second && data.rapl.length > 0 ? energyOf((a) => a.cpuJoules) : []),
     fam(F.jobGpuEnergy, second && data.gpus.length > 0 ? energyOf((a) => a.gpuJoules) : []),

@@ -9,7 +9,7 @@ import { CtldReporter } from './ctld-reporter.js';
 import { AGENT_FAMILIES, CTLD_REPORTS_FAMILY, THROTTLE_FAMILIES, withNode } from './metrics.js';
 import { Sampler } from './sampler.js';
 import { emptyState } from './state.js';
-import { bump, copyNode, DRAM0, fixtureGpus, JOB42, PKG0 } from './test-fixtures.js';
+import { bump, copyNode, DRAM0, fixtureGpus, JOB42, PKG0, TESTDATA } from './test-fixtures.js';
 import { throttleFamilies } from './throttle/metrics.js';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
@@ -33,8 +33,18 @@ function builtFamilies(): MetricFamily[] {
   const cycle = sampler.sample(1_800_000_010_000);
   const influx = statsFamilies(emptyStats(), { queuePoints: 0, spoolPoints: 0, spoolBytes: 0 });
   const reporter = new CtldReporter({ url: 'http://127.0.0.1:9', token: undefined, timeoutMs: 100, log, node: NODE });
+  // cgroup v1 (the fixture node) has no PSI: memory pressure comes from the v2 fixture's node.
+  const v2 = new Sampler({
+    root: join(TESTDATA, 'root-v2'),
+    node: NODE,
+    log,
+    gpu: undefined,
+    stateDir: undefined,
+    state: emptyState(NODE, undefined),
+  }).sample(1_800_000_000_000).families;
+  const pressure = v2.find((f) => f.name === 'slurmscope_job_memory_pressure_ratio');
   return [
-    ...cycle.families,
+    ...cycle.families.map((f) => (f.name === pressure?.name ? pressure : f)),
     ...reporter.metrics(),
     ...throttleFamilies({ node: NODE, throttledCores: 2, coreSeconds: 20, errors: 0, energyJoules: 5 }),
     ...withNode(influx, NODE),

@@ -44,6 +44,18 @@ export const AGENT_FAMILIES = {
     "Peak memory usage of the job's cgroup (absent where the kernel keeps none).",
     JOB,
   ),
+  jobOomKills: family(
+    'slurmscope_job_oom_kills_total',
+    'counter',
+    "Processes the OOM killer killed in the job's cgroup (v2 memory.events, v1 memory.oom_control oom_kill; absent where the kernel does not count them).",
+    JOB,
+  ),
+  jobMemoryPressure: family(
+    'slurmscope_job_memory_pressure_ratio',
+    'gauge',
+    'Share of the last minute some task of the job stalled on memory (cgroup v2 memory.pressure some avg60, 0..1; absent on v1 or without PSI).',
+    JOB,
+  ),
   jobEnergy: family(
     'slurmscope_job_energy_joules_total',
     'counter',

@@ -33,6 +33,8 @@ export function nodeReport(data: CycleData): NodeReport | undefined {
         memoryUsedBytes: r.memory?.usedBytes ?? 0,
         ...(r.memory?.peakBytes === undefined ? {} : { memoryPeakBytes: r.memory.peakBytes }),
         ...(r.memory?.limitBytes === undefined ? {} : { memoryLimitBytes: r.memory.limitBytes }),
+        ...(r.memory?.oomKills === undefined ? {} : { oomKills: r.memory.oomKills }),
+        ...(r.memory?.pressure === undefined ? {} : { memoryPressure: r.memory.pressure }),
         ...(acc?.energyMeasured ? { energyJoules: acc.cpuJoules + acc.gpuJoules } : {}),
         gpuSeconds: acc?.gpuSeconds ?? 0,
         gpus: (gpusByJob.get(r.jobid) ?? []).map((a) => ({

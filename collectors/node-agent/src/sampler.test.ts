@@ -2,10 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseNodeReport } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
 import { Sampler } from './sampler.js';
 import { emptyState } from './state.js';
-import { bump, copyNode, JOB42, PKG0, valueOf } from './test-fixtures.js';
+import { bump, copyNode, JOB42, PKG0, TESTDATA, valueOf } from './test-fixtures.js';
 
 const T0 = 1_800_000_000_000;
 const DIE = (zone: string): string => `sys/devices/virtual/powercap/intel-rapl/${zone}/energy_uj`;
@@ -165,5 +166,31 @@ describe('the node report', () => {
     const second = s.sample(T0 + 10_000);
     assert.equal(second.report?.intervalMs, 10_000);
     assert.ok(second.report?.jobs.some((j) => j.jobid === '42'));
+  });
+  test('v1 node: OOM kills in the families and the report; no pressure (no PSI on v1)', () => {
+    const s = sampler(copyNode());
+    s.sample(T0);
+    const { families, report } = s.sample(T0 + 10_000);
+    assert.equal(valueOf(families, 'slurmscope_job_oom_kills_total', { jobid: '43', node: 'n1' }), 1);
+    assert.equal(valueOf(families, 'slurmscope_job_oom_kills_total', { jobid: '42', node: 'n1' }), 0);
+    assert.deepEqual(families.find((f) => f.name === 'slurmscope_job_memory_pressure_ratio')?.samples, []);
+    const jobs = new Map(report?.jobs.map((j) => [j.jobid, j]));
+    assert.deepEqual(
+      ['42', '43'].map((id) => [jobs.get(id)?.oomKills, 'memoryPressure' in (jobs.get(id) ?? {})]),
+      [
+        [0, false],
+        [1, false],
+      ],
+    );
+  });
+  test('v2 node: OOM kills and memory pressure (some avg60 / 100) in the families and the report', () => {
+    const s = sampler(join(TESTDATA, 'root-v2'));
+    s.sample(T0);
+    const { families, report } = s.sample(T0 + 10_000);
+    assert.equal(valueOf(families, 'slurmscope_job_oom_kills_total', { jobid: '200', node: 'n1' }), 1);
+    assert.equal(valueOf(families, 'slurmscope_job_memory_pressure_ratio', { jobid: '200', node: 'n1' }), 0.0412);
+    const j = report?.jobs.find((x) => x.jobid === '200');
+    assert.deepEqual([j?.oomKills, j?.memoryPressure], [1, 0.0412]);
+    assert.deepEqual(parseNodeReport(report).ok && parseNodeReport(report), { ok: true, report }, 'ctld accepts it');
   });
 });

@@ -5,7 +5,9 @@ import {
   parseFlatKey,
   parseInteger,
   parseMemoryMax,
+  parseOomKills,
   parsePidList,
+  parsePressureAvg60,
   parseV1Limit,
 } from '../parse/cgroup.js';
 import type { JobCgroup } from './cgroup.js';
@@ -32,6 +34,10 @@ export interface JobMemory {
   readonly limitBytes?: number;
   /** High-water mark of usage; absent where the kernel has no such file (v2 before 5.19). */
   readonly peakBytes?: number;
+  /** Processes OOM-killed in the job's cgroup so far; absent where the kernel does not count them (v1 before 4.13). */
+  readonly oomKills?: number;
+  /** Share of the last minute some task stalled on memory (v2 PSI `some avg60`, 0..1); absent on v1 or without PSI. */
+  readonly pressure?: number;
 }
 
 /** One job's reading. */
@@ -121,33 +127,71 @@ function readCpus(job: JobCgroup): number[] {
 }
 
 function readMemory(version: 1 | 2, dir: string): JobMemory {
+  return version === 1 ? readMemoryV1(dir) : readMemoryV2(dir);
+}
+
+function readMemoryV1(dir: string): JobMemory {
   const statPath = `${dir}/memory.stat`;
   const stat = readText(statPath);
-  if (version === 1) {
-    const usagePath = `${dir}/memory.usage_in_bytes`;
-    const limitPath = `${dir}/memory.limit_in_bytes`;
-    const peakPath = `${dir}/memory.max_usage_in_bytes`;
-    const usage = parseInteger(readText(usagePath), usagePath);
-    const limit = parseV1Limit(readText(limitPath), limitPath);
-    return {
-      usedBytes: Math.max(0, usage - parseFlatKey(stat, 'total_inactive_file', statPath)),
-      rssBytes: parseFlatKey(stat, 'total_rss', statPath),
-      ...(limit === undefined ? {} : { limitBytes: limit }),
-      peakBytes: parseInteger(readText(peakPath), peakPath),
-    };
-  }
+  const usagePath = `${dir}/memory.usage_in_bytes`;
+  const limitPath = `${dir}/memory.limit_in_bytes`;
+  const peakPath = `${dir}/memory.max_usage_in_bytes`;
+  const oomPath = `${dir}/memory.oom_control`;
+  const usage = parseInteger(readText(usagePath), usagePath);
+  const limit = parseV1Limit(readText(limitPath), limitPath);
+  const oomKills = parseOomKills(readText(oomPath), oomPath);
+  return {
+    usedBytes: Math.max(0, usage - parseFlatKey(stat, 'total_inactive_file', statPath)),
+    rssBytes: parseFlatKey(stat, 'total_rss', statPath),
+    ...(limit === undefined ? {} : { limitBytes: limit }),
+    peakBytes: parseInteger(readText(peakPath), peakPath),
+    ...(oomKills === undefined ? {} : { oomKills }),
+  };
+}
+
+function readMemoryV2(dir: string): JobMemory {
+  const statPath = `${dir}/memory.stat`;
+  const stat = readText(statPath);
   const currentPath = `${dir}/memory.current`;
   const maxPath = `${dir}/memory.max`;
   const peakPath = `${dir}/memory.peak`;
+  const eventsPath = `${dir}/memory.events`;
   const current = parseInteger(readText(currentPath), currentPath);
   const limit = parseMemoryMax(readText(maxPath), maxPath);
   const peakText = readOptional(peakPath);
+  const oomKills = parseOomKills(readText(eventsPath), eventsPath);
+  const pressure = readPressure(`${dir}/memory.pressure`);
   return {
     usedBytes: Math.max(0, current - parseFlatKey(stat, 'inactive_file', statPath)),
     rssBytes: parseFlatKey(stat, 'anon', statPath),
     ...(limit === undefined ? {} : { limitBytes: limit }),
     ...(peakText === undefined ? {} : { peakBytes: parseInteger(peakText, peakPath) }),
+    ...(oomKills === undefined ? {} : { oomKills }),
+    ...(pressure === undefined ? {} : { pressure }),
   };
+}
+
+/** v2 `memory.pressure` as a ratio, or undefined where the kernel keeps no PSI for the job. */
+function readPressure(path: string): number | undefined {
+  let text;
+  try {
+    text = readText(path);
+  } catch (err) {
+    if (psiUnavailable(err)) return undefined;
+    throw err;
+  }
+  return parsePressureAvg60(text, path);
+}
+
+/**
+ * True for a read of a PSI file that means "no pressure data", not a failure: the file is missing
+ * (kernel without CONFIG_PSI, or `cgroup.pressure` set to 0 on 6.5+), or reading it fails with
+ * EOPNOTSUPP (kernels before 5.18 booted with `psi=0` keep the files and psi_show refuses; Node
+ * names errno 95 ENOTSUP).
+ */
+export function psiUnavailable(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return isNotFound(err) || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
 }
 
 // Deepest folder walked below a job: v1 step_N then task_N; v2 step_N, user, task_N.

@@ -6,11 +6,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParseError } from '@slurmscope/common';
 import { detectCgroupVersion, discoverJobs } from './cgroup.js';
-import { readJob, readJobs } from './cgroup-read.js';
+import { psiUnavailable, readJob, readJobs } from './cgroup-read.js';
 
 const testdata = (name: string): string => fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url));
 const V1 = testdata('root-v1');
 const V2 = testdata('root-v2');
+
+/** Runs `fn` on a writable copy of the fixture tree `root`. */
+function withCopy(root: string, fn: (tmp: string) => void): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'cg-'));
+  try {
+    cpSync(root, tmp, { recursive: true });
+    fn(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 describe('cgroup version', () => {
   test('v1 tree (hybrid, with an empty unified mount)', () => assert.equal(detectCgroupVersion(V1), 1));
@@ -54,7 +65,13 @@ describe('readings', () => {
       uid: 1000,
       cpuSeconds: 73.418200511,
       cpus: [0, 1],
-      memory: { usedBytes: 151900160 - 40960000, rssBytes: 98304000, limitBytes: 1048576000, peakBytes: 188416000 },
+      memory: {
+        usedBytes: 151900160 - 40960000,
+        rssBytes: 98304000,
+        limitBytes: 1048576000,
+        peakBytes: 188416000,
+        oomKills: 0,
+      },
       pids: [2201, 2207, 2215, 2216],
     });
   });
@@ -73,14 +90,21 @@ describe('readings', () => {
       jobid: '100',
       cpuSeconds: 8.28394,
       cpus: [0, 1, 2, 3, 8, 10, 11],
-      memory: { usedBytes: 734003200 - 167772160, rssBytes: 402653184, limitBytes: 4294967296, peakBytes: 1073741824 },
+      memory: {
+        usedBytes: 734003200 - 167772160,
+        rssBytes: 402653184,
+        limitBytes: 4294967296,
+        peakBytes: 1073741824,
+        oomKills: 0,
+        pressure: 0.0087,
+      },
       pids: [5090, 5095, 5101, 5110, 5120, 5130, 5131],
     });
   });
-  test('v2 "max" limit and a kernel without memory.peak: both omitted', () => {
+  test('v2 "max" limit, a kernel without memory.peak and without PSI: all three omitted', () => {
     const { readings } = readJobs(discoverJobs({ root: V2, node: 'other' }).jobs);
     const j = readings.find((r) => r.jobid === '101');
-    assert.deepEqual(j?.memory, { usedBytes: 20971520 - 4194304, rssBytes: 8388608 });
+    assert.deepEqual(j?.memory, { usedBytes: 20971520 - 4194304, rssBytes: 8388608, oomKills: 0 });
   });
   test('a job that vanished between listing and reading', () => {
     const job = { jobid: '9', version: 2 as const, cpuDir: join(V2, 'nope'), memoryDir: join(V2, 'nope') };
@@ -88,16 +112,55 @@ describe('readings', () => {
   });
 });
 
+describe('OOM kills and memory pressure', () => {
+  test('v1: memory.oom_control oom_kill (job 43 lost a process to the node-wide OOM killer)', () => {
+    const { readings } = readJobs(discoverJobs({ root: V1, node: 'n1' }).jobs);
+    assert.deepEqual(
+      readings.map((r) => [r.jobid, r.memory?.oomKills, r.memory?.pressure]),
+      [
+        ['42', 0, undefined],
+        ['43', 1, undefined],
+      ],
+    );
+  });
+  test('v2: memory.events oom_kill and memory.pressure some avg60 as a ratio', () => {
+    const { readings, errors } = readJobs(discoverJobs({ root: V2, node: 'n1' }).jobs);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(readings[0]?.memory, {
+      usedBytes: 268435456 - 33554432,
+      rssBytes: 201326592,
+      limitBytes: 536870912,
+      peakBytes: 300000000,
+      oomKills: 1,
+      pressure: 0.0412,
+    });
+  });
+  test('v1 before 4.13 (no oom_kill line): absent, not 0', () =>
+    withCopy(V1, (tmp) => {
+      const path = join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1001/job_43/memory.oom_control');
+      writeFileSync(path, 'oom_kill_disable 0\nunder_oom 0\n');
+      const { readings, errors } = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
+      assert.deepEqual(errors, []);
+      const memory = readings.find((r) => r.jobid === '43')?.memory;
+      assert.ok(memory && !('oomKills' in memory), JSON.stringify(memory));
+    }));
+  test('v2 without memory.pressure (PSI off): the job is read, pressure absent', () =>
+    withCopy(V2, (tmp) => {
+      rmSync(join(tmp, 'sys/fs/cgroup/system.slice/n1_slurmstepd.scope/job_200/memory.pressure'));
+      const { readings, errors } = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
+      assert.deepEqual(errors, []);
+      assert.deepEqual([readings[0]?.memory?.oomKills, readings[0]?.memory?.pressure], [1, undefined]);
+    }));
+  test('a PSI file the kernel refuses to read (EOPNOTSUPP, errno 95) or lacks is no data; other errors are errors', () => {
+    const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(code), { code });
+    assert.deepEqual(
+      ['ENOTSUP', 'EOPNOTSUPP', 'ENOENT', 'EACCES', 'EIO'].map((c) => psiUnavailable(errno(c))),
+      [true, true, true, false, false],
+    );
+  });
+});
+
 describe('a file missing from a job folder that is still there is an error, not a vanished job', () => {
-  const withCopy = (root: string, fn: (tmp: string) => void): void => {
-    const tmp = mkdtempSync(join(tmpdir(), 'cg-'));
-    try {
-      cpSync(root, tmp, { recursive: true });
-      fn(tmp);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  };
   test('v2: memory.stat gone while job_100 runs', () =>
     withCopy(V2, (tmp) => {
       rmSync(join(tmp, 'sys/fs/cgroup/system.slice/slurmstepd.scope/job_100/memory.stat'));
@@ -141,6 +204,8 @@ describe('malformed files: only that job is skipped', () => {
     ['memory.stat without inactive_file', 'job_100/memory.stat', 'anon 1\n', 'memory.stat'],
     ['bad cpuset', 'job_100/cpuset.cpus.effective', '0-x\n', 'cpuset.cpus.effective'],
     ['bad memory.max', 'job_100/memory.max', 'lots\n', 'memory.max'],
+    ['bad memory.events', 'job_100/memory.events', 'oom 0\noom_kill many\n', 'memory.events'],
+    ['truncated memory.pressure', 'job_100/memory.pressure', 'some avg10=0.00 avg60=\n', 'memory.pressure'],
   ];
   for (const [name, file, content, inPath] of cases) {
     test(name, () => {

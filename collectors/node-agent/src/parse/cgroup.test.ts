@@ -8,7 +8,9 @@ import {
   parseInteger,
   parseJobDirName,
   parseMemoryMax,
+  parseOomKills,
   parsePidList,
+  parsePressureAvg60,
   parseUidDirName,
   parseV1Limit,
   requireKey,
@@ -105,6 +107,77 @@ describe('single values', () => {
   test('v1 sentinel (64 KiB pages) is unlimited', () =>
     assert.equal(parseV1Limit('9223372036854710272\n', SRC), undefined));
   test('v1 real limit', () => assert.equal(parseV1Limit('1048576000\n', SRC), 1048576000));
+});
+
+describe('parseOomKills', () => {
+  const cases: Array<{ name: string; text: string; want: number | undefined }> = [
+    // Debian 12, kernel 6.1, a job cgroup whose step was OOM-killed twice.
+    {
+      name: 'v2 memory.events (6.1)',
+      text: 'low 0\nhigh 0\nmax 1583\noom 2\noom_kill 2\noom_group_kill 0\n',
+      want: 2,
+    },
+    { name: 'v2 memory.events (5.10, no oom_group_kill)', text: 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n', want: 0 },
+    { name: 'v1 memory.oom_control (4.13+)', text: 'oom_kill_disable 0\nunder_oom 0\noom_kill 3\n', want: 3 },
+    {
+      name: 'v1 memory.oom_control before 4.13: unknown, not 0',
+      text: 'oom_kill_disable 0\nunder_oom 0\n',
+      want: undefined,
+    },
+  ];
+  for (const c of cases) test(c.name, () => assert.equal(parseOomKills(c.text, SRC), c.want));
+  test('malformed: names the file and the line', () =>
+    assert.throws(
+      () => parseOomKills('oom 0\noom_kill x\n', '/j/memory.events'),
+      (e: unknown) => e instanceof ParseError && e.source === '/j/memory.events' && e.excerpt === 'oom_kill x',
+    ));
+});
+
+describe('parsePressureAvg60', () => {
+  const ok: Array<{ name: string; text: string; want: number }> = [
+    {
+      name: 'a job under pressure (6.1 memory.pressure)',
+      text: 'some avg10=12.50 avg60=7.25 avg300=1.98 total=48211353\nfull avg10=10.02 avg60=5.71 avg300=1.52 total=37630271\n',
+      want: 0.0725,
+    },
+    {
+      name: 'an idle job',
+      text: 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      want: 0,
+    },
+    { name: 'stalled the whole minute', text: 'some avg10=100.00 avg60=100.00 avg300=99.10 total=61000000\n', want: 1 },
+  ];
+  for (const c of ok) test(c.name, () => assert.equal(parsePressureAvg60(c.text, SRC), c.want));
+  const bad: Array<{ name: string; text: string; excerpt: string }> = [
+    { name: 'empty (truncated)', text: '', excerpt: '' },
+    {
+      name: 'full line only',
+      text: 'full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+      excerpt: 'full avg10=0.00 avg60=0.00 avg300=0.00 total=0',
+    },
+    {
+      name: 'avg60 missing',
+      text: 'some avg10=0.00 avg300=0.00 total=0\n',
+      excerpt: 'some avg10=0.00 avg300=0.00 total=0',
+    },
+    {
+      name: 'not a number',
+      text: 'some avg10=0.00 avg60=x avg300=0.00 total=0\n',
+      excerpt: 'some avg10=0.00 avg60=x avg300=0.00 total=0',
+    },
+    {
+      name: 'above 100 %',
+      text: 'some avg10=0.00 avg60=100.01 avg300=0.00 total=0\n',
+      excerpt: 'some avg10=0.00 avg60=100.01 avg300=0.00 total=0',
+    },
+  ];
+  for (const c of bad) {
+    test(`malformed: ${c.name}`, () =>
+      assert.throws(
+        () => parsePressureAvg60(c.text, '/j/memory.pressure'),
+        (e: unknown) => e instanceof ParseError && e.source === '/j/memory.pressure' && e.excerpt === c.excerpt,
+      ));
+  }
 });
 
 describe('parsePidList', () => {

@@ -18,6 +18,8 @@ const CPU_RANGE = /^(\d+)(?:-(\d+))?$/;
 const JOB_DIR = /^job_(.+)$/;
 const NUMERIC_ID = /^\d+$/;
 const SLUID = /^[A-Za-z0-9]+$/;
+/** The `some` line of a PSI file: `some avg10=0.00 avg60=0.00 avg300=0.00 total=0` (psi.c, psi_show). */
+const PSI_SOME = /^some avg10=\d+\.\d\d avg60=(\d+\.\d\d) avg300=\d+\.\d\d total=\d+$/;
 
 /**
  * Parses a flat-keyed file ("key value" per line: memory.stat, cpu.stat) into a map. Scans with
@@ -82,6 +84,30 @@ export function parseMemoryMax(text: string, source: string): number | undefined
 export function parseV1Limit(text: string, source: string): number | undefined {
   const v = parseInteger(text, source);
   return v >= V1_UNLIMITED_BYTES ? undefined : v;
+}
+
+/**
+ * The `oom_kill` count of v2 `memory.events` or v1 `memory.oom_control` (both flat-keyed): processes
+ * of the cgroup and its descendants the OOM killer killed. Undefined when the kernel has no such line
+ * (v1 before 4.13 has only `oom_kill_disable` and `under_oom`): unknown, not 0.
+ */
+export function parseOomKills(text: string, source: string): number | undefined {
+  return parseFlatKeyed(text, source).get('oom_kill');
+}
+
+/**
+ * The share of the last minute in which some task of the cgroup stalled on memory (reclaim,
+ * swap-in, thrashing): `memory.pressure`'s `some avg60`, a percentage, as a ratio 0..1
+ * (kernel Documentation/accounting/psi.rst). The `full` line is not read.
+ */
+export function parsePressureAvg60(text: string, source: string): number {
+  const end = text.indexOf('\n');
+  const line = end < 0 ? text : text.slice(0, end);
+  const m = PSI_SOME.exec(line);
+  if (!m) throw new ParseError(source, 'expected "some avg10=.. avg60=.. avg300=.. total=.."', line);
+  const percent = Number(m[1]);
+  if (percent > 100) throw new ParseError(source, 'avg60 above 100 %', line);
+  return percent / 100;
 }
 
 /** Parses a kernel CPU list ("0-3,8,10-11", empty for none) into sorted, unique CPU numbers. */
