@@ -22,7 +22,13 @@ function v1Files(root, node) {
       const rel = join(u.name, j.name);
       files.push(join(base('cpuacct'), rel, 'cpuacct.usage'));
       files.push(join(base('cpuset'), rel, 'cpuset.cpus'));
-      for (const f of ['memory.stat', 'memory.usage_in_bytes', 'memory.limit_in_bytes', 'memory.max_usage_in_bytes'])
+      for (const f of [
+        'memory.stat',
+        'memory.usage_in_bytes',
+        'memory.limit_in_bytes',
+        'memory.max_usage_in_bytes',
+        'memory.oom_control',
+      ])
         files.push(join(base('memory'), rel, f));
     }
   }
@@ -35,7 +41,16 @@ function v2Files(root) {
   for (const j of dirs(scope).filter((e) => e.name.startsWith('job_'))) {
     const dir = join(scope, j.name);
     const present = new Set(readdirSync(dir));
-    for (const f of ['cpu.stat', 'cpuset.cpus.effective', 'memory.stat', 'memory.current', 'memory.max', 'memory.peak'])
+    for (const f of [
+      'cpu.stat',
+      'cpuset.cpus.effective',
+      'memory.stat',
+      'memory.current',
+      'memory.max',
+      'memory.peak',
+      'memory.events',
+      'memory.pressure',
+    ])
       if (present.has(f)) files.push(join(dir, f));
   }
   return { listings: [scope], files };
