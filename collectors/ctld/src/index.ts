@@ -10,3 +10,4 @@ export * from './auth/index.js';
 export * from './reports/index.js';
 export * from './co2.js';
 export * from './slices.js';
+export { createMailService, type MailService, type MailServiceDeps } from './mail/index.js';

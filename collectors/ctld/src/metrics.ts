@@ -243,27 +243,65 @@ export const NODE_REPORT_FAMILIES = {
   },
 } as const satisfies Record<string, FamilyDesc>;
 
-/** The mailer's families (added at each scrape when mail is configured). */
+/** The mail service's families (added at each scrape when mail is configured). */
 export const MAIL_FAMILIES = {
-  sent: family('slurmscope_mails_sent_total', 'counter', 'Mails sent to users about poorly used jobs.'),
+  sent: family(
+    'slurmscope_mails_sent_total',
+    'counter',
+    'Mails accepted by the SMTP server (findings, digests, summaries).',
+  ),
   failed: family(
     'slurmscope_mails_failed_total',
     'counter',
-    'Mails given up after their retries, or dropped from a full queue.',
+    'Mails given up: refused for good by the server (5xx for the recipient), or refused by a full queue.',
   ),
   suppressed: family(
     'slurmscope_mails_suppressed_total',
     'counter',
-    "Mails not sent because the user had the day's most already.",
+    "Mails not sent at once because the user had the day's most already: folded into their daily digest.",
+  ),
+  queued: family('slurmscope_mails_queued', 'gauge', 'Mails waiting in the disk queue (<stateDir>/mail/queue).'),
+  dryRun: family('slurmscope_mails_dry_run_total', 'counter', 'Mails logged instead of sent (smtp.dryRun).'),
+  digests: family(
+    'slurmscope_mails_digests_sent_total',
+    'counter',
+    'Daily digests mailed to users (or logged, in dry run).',
+  ),
+  summaries: family(
+    'slurmscope_mails_summaries_sent_total',
+    'counter',
+    'Weekly summaries mailed to the admins (or logged, in dry run).',
+  ),
+  addressErrors: family(
+    'slurmscope_mails_address_errors_total',
+    'counter',
+    'Failed runs of smtp.addressCommand (the mail waits and is retried).',
+  ),
+} as const;
+
+/** The live inspector's families: findings about running jobs (names are a fixed interface). */
+export const INSPECTOR_FAMILIES = {
+  jobFinding: family(
+    'slurmscope_job_finding',
+    'gauge',
+    'A finding about a running job (uneven_load, idle_gpus, ...): 1 while it is active, absent otherwise.',
+    ['jobid', 'kind'],
+  ),
+  findings: family(
+    'slurmscope_findings_total',
+    'counter',
+    "Findings raised so far by kind (live ones when raised, end-of-job ones when the job's report is written); kept across restarts.",
+    ['kind'],
   ),
 } as const;
 
 /**
  * Every family ctld declares on /metrics (HELP and TYPE before the first sample), in exposition
- * order: its own and its report service's. The node-report store, the mailer and the sinks add
+ * order: its own, its report service's and the inspector's. The node-report store, the mailer and the sinks add
  * their self-metrics at each scrape.
  */
 export const ALL_CTLD_FAMILIES: readonly FamilyDesc[] = [
   ...Object.values(CTLD_FAMILIES),
   ...Object.values(REPORT_FAMILIES),
+  ...Object.values(INSPECTOR_FAMILIES),
 ];

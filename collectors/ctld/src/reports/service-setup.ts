@@ -1,6 +1,5 @@
-import { ConfigError, errorMessage, readSecret, type CtldConfig } from '@slurmscope/common';
+import { ConfigError, errorMessage, type CtldConfig } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
-import { UserMailer, type MailerOptions } from '../mail/mailer.js';
 import type { CommandRunner } from '../slurm/commands.js';
 import { LocalArchive } from './archive.js';
 import type { ReportArchive } from './types.js';
@@ -21,37 +20,6 @@ export async function openArchive(opts: ArchiveSetup, run: CommandRunner): Promi
     cluster: opts.cluster,
     log,
     ...(gid === undefined ? {} : { gid }),
-  });
-}
-
-/** The mailer of `config.smtp`, or undefined while `smtp.host` is unset. */
-export function createMailer(
-  config: CtldConfig,
-  log: Logger,
-  transport: MailerOptions['transport'] | undefined,
-): UserMailer | undefined {
-  const smtp = config.smtp;
-  if (smtp.host === undefined) return undefined;
-  const password = readSecret({
-    file: smtp.passwordFile,
-    envVar: 'SLURMSCOPE_SMTP_PASSWORD',
-    key: 'smtp.passwordFile',
-  });
-  log.info(
-    { host: smtp.host, port: smtp.port, userDomain: smtp.userDomain },
-    'mails to users about poorly used jobs: on',
-  );
-  return new UserMailer({
-    host: smtp.host,
-    port: smtp.port,
-    from: smtp.from,
-    userDomain: smtp.userDomain,
-    minElapsedSeconds: config.inspector.minElapsed / 1000,
-    maxPerUserPerDay: smtp.maxPerUserPerDay,
-    log,
-    ...(smtp.user === undefined ? {} : { user: smtp.user }),
-    ...(password === undefined ? {} : { password }),
-    ...(transport === undefined ? {} : { transport }),
   });
 }
 

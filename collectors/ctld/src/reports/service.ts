@@ -1,13 +1,13 @@
 import { errorMessage, runCommand, type CtldConfig, type NodeReport } from '@slurmscope/common';
 import type { Logger, MetricFamily } from '@slurmscope/model';
 import { createIntensitySource, type IntensitySource } from '../co2.js';
-import type { MailerOptions, UserMailer } from '../mail/mailer.js';
+import type { FindingMailPort } from '../inspector/types.js';
 import { ClusterEnergy } from '../co2/cluster.js';
 import { eachSliced, runPaced, type PaceOptions } from '../slices.js';
 import type { CommandRunner } from '../slurm/commands.js';
 import type { SlurmSnapshot } from '../slurm/types.js';
 import { buildReport } from './builder.js';
-import { createMailer, openArchive } from './service-setup.js';
+import { openArchive } from './service-setup.js';
 import { reportFamilies, type ReportCounters } from './families.js';
 import { TERMINAL_STATES, type SacctRecord } from './sacct.js';
 import { askSacct, type SacctAnswer, type SacctExec } from './sacct-fetch.js';
@@ -48,8 +48,8 @@ export interface ReportServiceOptions {
   readonly intensity?: IntensitySource;
   /** How `observe` paces its work over 30,000 jobs (default: a turn of the event loop every 5 ms). */
   readonly pace?: PaceOptions;
-  /** Another mail transport (tests); SMTP from `config.smtp` by default. */
-  readonly mailTransport?: MailerOptions['transport'];
+  /** Told of every report written (the mail service: end-of-job mails, the weekly summary); none: no mails. */
+  readonly mail?: FindingMailPort;
 }
 
 /** Cycles an ended job waits for its slurmdbd record before its report is written without it. */
@@ -79,7 +79,6 @@ export async function createReportService(opts: ReportServiceOptions): Promise<R
     ...opts,
     intensity,
     archive,
-    mailer: createMailer(config, log, opts.mailTransport),
     exec: {
       timeoutMs: config.slurm.timeout,
       run,
@@ -91,7 +90,6 @@ export async function createReportService(opts: ReportServiceOptions): Promise<R
 interface ServiceParts extends ReportServiceOptions {
   readonly intensity: IntensitySource;
   readonly archive: ReportArchive;
-  readonly mailer: UserMailer | undefined;
   readonly exec: SacctExec;
 }
 
@@ -158,7 +156,6 @@ class JobReportService implements ReportService {
         counters,
         ...(archive === undefined ? {} : { archive }),
       }),
-      ...(this.p.mailer?.families() ?? []),
     ];
   }
 
@@ -167,7 +164,6 @@ class JobReportService implements ReportService {
   }
 
   async close(): Promise<void> {
-    await this.p.mailer?.close();
     await this.p.archive.close();
   }
 
@@ -229,7 +225,7 @@ class JobReportService implements ReportService {
     try {
       if ((await this.p.archive.put(report)) === 'written') {
         this.counters.written++;
-        this.p.mailer?.notify(report);
+        this.p.mail?.ended(report);
       }
       this.forget(id);
     } catch (err) {

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorMessage } from '@slurmscope/common';
+import type { Logger } from '@slurmscope/model';
+
+/** One mail waiting in `<stateDir>/mail/queue`, one JSON file each. */
+export interface QueuedMail {
+  /** `<slurmscope.…@host>`: fixed per job and kind, so that a retry is the same mail. */
+  readonly messageId: string;
+  readonly what: 'finding' | 'digest' | 'summary';
+  /** A Slurm user: the address is looked up when the mail is sent. */
+  readonly user?: string;
+  /** A fixed address (an admin). */
+  readonly to?: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** The job+kind keys the mail carries (restored into the mailed record at start). */
+  readonly keys: readonly string[];
+  readonly queuedAtMs: number;
+}
+
+/** Why a delivery failed, which decides what happens to the mail. */
+export class MailDeliveryError extends Error {
+  override readonly name = 'MailDeliveryError';
+  constructor(
+    message: string,
+    /** permanent: given up (a 5xx for the recipient); mail: this mail retried later; server: the whole queue waits. */
+    readonly scope: 'permanent' | 'mail' | 'server',
+  ) {
+    super(message);
+  }
+}
+
+/** What {@link MailQueue} needs. */
+export interface MailQueueOptions {
+  readonly dir: string;
+  readonly maxQueued: number;
+  readonly log: Logger;
+  /** Sends one mail; throws a MailDeliveryError (any other error counts as `server`). */
+  readonly deliver: (mail: QueuedMail) => Promise<void>;
+  /** Told of each mail accepted by the server (or logged in dry run), and each given up. */
+  readonly onDone: (mail: QueuedMail, outcome: 'sent' | 'failed') => void;
+  /** The first retry's delay (default 5 s), doubled each time up to `retryCapMs` (default 5 min). */
+  readonly retryBaseMs?: number;
+  readonly retryCapMs?: number;
+}
+
+interface Entry {
+  readonly file: string;
+  readonly mail: QueuedMail;
+  attempts: number;
+  notBefore: number;
+}
+
+/**
+ * The disk queue: each mail a file (written tmp + rename, 0600), at most `maxQueued`, sent one at
+ * a time in the order queued, deleted only once the server accepted it. SMTP down: retried with
+ * backoff for as long as it takes; only a permanent refusal of the recipient gives a mail up.
+ */
+export class MailQueue {
+  private readonly entries: Entry[] = [];
+  private readonly ids = new Set<string>();
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private pausedUntil = 0;
+  private serverFailures = 0;
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly opts: MailQueueOptions) {
+    mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+    this.load();
+  }
+
+  /** Mails waiting. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The mails waiting, in order (a copy). */
+  pending(): QueuedMail[] {
+    return this.entries.map((e) => e.mail);
+  }
+
+  /** Queues a mail on disk: 'duplicate' when its Message-ID waits already, 'full' beyond maxQueued. */
+  add(mail: QueuedMail): 'queued' | 'duplicate' | 'full' {
+    if (this.ids.has(mail.messageId)) return 'duplicate';
+    if (this.entries.length >= this.opts.maxQueued) return 'full';
+    const hash = createHash('sha256').update(mail.messageId).digest('hex').slice(0, 16);
+    const file = `${String(mail.queuedAtMs).padStart(15, '0')}-${String(++this.seq).padStart(6, '0')}-${hash}.json`;
+    const tmp = join(this.opts.dir, `.${file}.tmp`);
+    writeFileSync(tmp, JSON.stringify(mail), { mode: 0o600 });
+    renameSync(tmp, join(this.opts.dir, file));
+    this.entries.push({ file, mail, attempts: 0, notBefore: 0 });
+    this.ids.add(mail.messageId);
+    this.kick();
+    return 'queued';
+  }
+
+  /** Starts sending (after `load` or when a mail was added). */
+  kick(): void {
+    if (this.running !== undefined || this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when nothing is being sent (tests); mails waiting for a retry stay queued. */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Stops sending: waits up to `graceMs` for the mail in flight; queued mails stay on disk. */
+  async close(graceMs = 5000): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running !== undefined) {
+      await Promise.race([this.running, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
+  }
+
+  private load(): void {
+    const names = readdirSync(this.opts.dir)
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
+    for (const file of names) {
+      try {
+        const mail = JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')) as QueuedMail;
+        if (typeof mail.messageId !== 'string' || typeof mail.subject !== 'string')
+          throw new Error('not a queued mail');
+        if (this.ids.has(mail.messageId)) {
+          unlinkSync(join(this.opts.dir, file));
+          continue;
+        }
+        this.entries.push({ file, mail, attempts: 0, notBefore: 0 });
+        this.ids.add(mail.messageId);
+      } catch (err) {
+        // Kept aside for an admin to read, never retried in a loop.
+        this.opts.log.error({ file, err: errorMessage(err) }, 'unreadable mail in the queue; renamed to .bad');
+        renameSync(join(this.opts.dir, file), join(this.opts.dir, `${file}.bad`));
+      }
+    }
+  }
+
+  private delay(n: number): number {
+    return Math.min(this.opts.retryCapMs ?? 300_000, (this.opts.retryBaseMs ?? 5000) * 2 ** Math.max(0, n - 1));
+  }
+
+  private wake(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), Math.max(1, ms));
+    this.timer.unref();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed && this.entries.length > 0) {
+      const now = Date.now();
+      if (now < this.pausedUntil) return this.wake(this.pausedUntil - now);
+      const entry = this.entries.find((e) => e.notBefore <= now);
+      if (entry === undefined) return this.wake(Math.min(...this.entries.map((e) => e.notBefore)) - now);
+      try {
+        await this.opts.deliver(entry.mail);
+        this.serverFailures = 0;
+        this.remove(entry);
+        this.opts.onDone(entry.mail, 'sent');
+      } catch (err) {
+        this.failed(entry, err);
+      }
+    }
+  }
+
+  private failed(entry: Entry, err: unknown): void {
+    const scope = err instanceof MailDeliveryError ? err.scope : 'server';
+    const fields = {
+      messageId: entry.mail.messageId,
+      user: entry.mail.user,
+      to: entry.mail.to,
+      err: errorMessage(err),
+    };
+    if (scope === 'permanent') {
+      this.opts.log.error(fields, 'mail refused for good by the server; given up');
+      this.remove(entry);
+      this.opts.onDone(entry.mail, 'failed');
+      return;
+    }
+    const attempts = scope === 'server' ? ++this.serverFailures : ++entry.attempts;
+    const retryInMs = this.delay(attempts);
+    if (scope === 'server') this.pausedUntil = Date.now() + retryInMs;
+    else entry.notBefore = Date.now() + retryInMs;
+    // The first failure and every tenth are warnings; a server down for hours does not flood the log.
+    const level = attempts === 1 || attempts % 10 === 0 ? 'warn' : 'debug';
+    this.opts.log[level]({ ...fields, attempts, retryInMs }, `mail not sent (${scope}); retrying`);
+  }
+
+  private remove(entry: Entry): void {
+    try {
+      unlinkSync(join(this.opts.dir, entry.file));
+    } catch (err) {
+      // Sent already: keeping it in memory would send it again; the file is logged for an admin.
+      this.opts.log.error({ file: entry.file, err: errorMessage(err) }, 'cannot delete a sent mail from the queue');
+    }
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    this.ids.delete(entry.mail.messageId);
+  }
+}

@@ -1,0 +1,151 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorMessage } from '@slurmscope/common';
+import type { Logger } from '@slurmscope/model';
+import type { FindingView } from './content.js';
+
+/** A finding waiting for its user's daily digest. */
+export interface DigestItem {
+  readonly atMs: number;
+  readonly jobid: string;
+  readonly displayId: string;
+  readonly cluster: string;
+  readonly partition: string;
+  /** True when it was seen while the job ran. */
+  readonly running: boolean;
+  readonly link?: string;
+  readonly finding: FindingView;
+}
+
+/** One user's week, from the reports of their ended jobs. */
+export interface UserWeek {
+  jobs: number;
+  idleCpuHours: number;
+  idleGpuHours: number;
+  energyJoules: number;
+}
+
+/** What the admins' weekly summary counts since `sinceMs`. */
+export interface WeekAggregates {
+  sinceMs: number;
+  jobs: number;
+  users: Record<string, UserWeek>;
+  /** Findings per `<kind>\t<partition>`. */
+  findings: Record<string, number>;
+}
+
+/** Everything the mail service keeps in `<stateDir>/mail/state.json`. */
+export interface MailStateData {
+  version: 1;
+  /** `<cluster>/<jobid>/<kind>` → when it was mailed or folded into a digest: never twice. */
+  mailed: Record<string, number>;
+  /** `<cluster>/<jobid>/<kind>` → when it was counted in the weekly summary: never twice. */
+  counted: Record<string, number>;
+  /** Per user, when their immediate mails of the last 24 h were queued (the rate limit). */
+  sent: Record<string, number[]>;
+  /** Per user, the findings for their next daily digest. */
+  pending: Record<string, DigestItem[]>;
+  week: WeekAggregates;
+  /** When the next digest and summary are due (a time that passed while ctld was down: sent at start). */
+  digestDueMs?: number;
+  summaryDueMs?: number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** How long mailed and counted job+kind keys are kept: a job does not end 14 days after its finding. */
+export const KEY_RETENTION_MS = 14 * DAY_MS;
+
+/** A fresh state, the summary's week starting at `nowMs`. */
+export function emptyState(nowMs: number): MailStateData {
+  return {
+    version: 1,
+    mailed: {},
+    counted: {},
+    sent: {},
+    pending: {},
+    week: { sinceMs: nowMs, jobs: 0, users: {}, findings: {} },
+  };
+}
+
+/** The key of one job and kind in `mailed` and `counted`. */
+export function jobKindKey(cluster: string, jobid: string, kind: string): string {
+  return `${cluster}/${jobid}/${kind}`;
+}
+
+/** Drops keys older than the retention and rate-limit times older than a day. Pure on `s`. */
+export function pruneState(s: MailStateData, nowMs: number): void {
+  for (const map of [s.mailed, s.counted]) {
+    for (const [k, t] of Object.entries(map)) if (t < nowMs - KEY_RETENTION_MS) delete map[k];
+  }
+  for (const [user, times] of Object.entries(s.sent)) {
+    const recent = times.filter((t) => t > nowMs - DAY_MS);
+    if (recent.length === 0) delete s.sent[user];
+    else s.sent[user] = recent;
+  }
+}
+
+/**
+ * The mail state on disk: read once at start, written whole (tmp + rename, 0600) a moment after a
+ * change (`changed`) or at once (`saveNow`, for digests and summaries: never sent twice).
+ */
+export class MailStateFile {
+  readonly data: MailStateData;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+    nowMs: number,
+    private readonly delayMs = 1000,
+  ) {
+    this.data = MailStateFile.read(join(dir, 'state.json'), log) ?? emptyState(nowMs);
+    pruneState(this.data, nowMs);
+  }
+
+  /** Marks the state changed: written within `delayMs`. */
+  changed(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.saveNow();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Writes the state now; a failure is logged (the next change tries again). */
+  saveNow(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const file = join(this.dir, 'state.json');
+    const tmp = `${file}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, file);
+    } catch (err) {
+      this.log.error({ file, err: errorMessage(err) }, 'cannot write the mail state');
+    }
+  }
+
+  private static read(file: string, log: Logger): MailStateData | undefined {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        log.error({ file, err: errorMessage(err) }, 'cannot read the mail state; starting afresh');
+      }
+      return undefined;
+    }
+    try {
+      const data = JSON.parse(text) as MailStateData;
+      if (data.version !== 1 || typeof data.mailed !== 'object') throw new Error('not a version 1 mail state');
+      return data;
+    } catch (err) {
+      log.error({ file, err: errorMessage(err) }, 'mail state unreadable; starting afresh');
+      return undefined;
+    }
+  }
+}
