@@ -56,3 +56,14 @@ export interface FindingMailPort {
    */
   ended(report: JobReport): void;
 }
+
+/**
+ * Where the report service takes a job's live findings from (the inspector), so that the job's
+ * report lists them; added for issue 10's report hand-off.
+ */
+export interface FindingSource {
+  /** The findings raised about a job while it ran (empty when none), with their cost so far. */
+  forReport(jobid: string): readonly RaisedFinding[];
+  /** The job's report was written: its findings are in it and may be forgotten; its end-of-job kinds are counted. */
+  reported(report: JobReport): void;
+}

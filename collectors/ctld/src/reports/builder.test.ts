@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspectorSection } from '@slurmscope/common';
 import { constantIntensity, seriesIntensity } from '../co2.js';
+import type { RaisedFinding } from '../inspector/types.js';
 import { buildReport, type BuildInput } from './builder.js';
 import { jobInfo, nodeReport, reportJob } from './testkit.js';
 import { JobTracker } from './tracker.js';
@@ -73,9 +75,11 @@ test('report without any energy measurement: energy and CO2 are null, never 0', 
   assert.equal(r.cpu_seconds, 12);
   assert.equal(r.used.cpu_efficiency, 0.1); // 12 CPU s / (2 CPUs x 60 s)
   assert.equal(r.used.memory_peak_bytes, 300);
+  // 10 % CPU, but a 60 s job is not held to the whole-job CPU figure (low_cpu_efficiency's grace
+  // + sustain is 40 min); its memory peak is judged at the end whatever its length.
   assert.deepEqual(
     r.findings.map((f) => f.kind),
-    ['low_cpu_efficiency', 'memory_over_request'],
+    ['memory_over_request'],
   );
   assert.equal(r.profile.points.length, 2);
   assert.equal(r.profile.points[0]?.power_watts, null);
@@ -165,4 +169,65 @@ test('a CSV series without a value at the time falls back to the constant and sa
   assert.equal(r.co2_grams, 200);
   assert.equal(r.co2.fallback_used, true);
   assert.match(r.co2.note, /fallback used: yes/);
+});
+
+test('the live findings raised while the job ran are in its report; thresholds and time limit from the inspector config', () => {
+  const tr = new JobTracker({
+    profilePoints: 10,
+    pue: 1,
+    nodeOverheadWatts: 0,
+    intensity: constantIntensity(300, 'lifecycle'),
+  });
+  const job = jobInfo({ jobid: '21', startTimeMs: T0, timeLimitSeconds: 24 * 3600, partition: 'gpu' });
+  tr.observe(
+    T0 + 60_000,
+    [job],
+    [nodeReport('n1', T0 + 60_000, [reportJob({ jobid: '21', cpuSeconds: 6480, memoryPeakBytes: 0.9 * 1024 ** 3 })])],
+  );
+  const t = tr.jobs.get('21');
+  assert.ok(t);
+  const live: RaisedFinding = {
+    jobid: '21',
+    displayId: '21',
+    cluster: 'c',
+    user: 'alice',
+    account: 'physics',
+    partition: 'gpu',
+    kind: 'idle_gpus',
+    raisedAtMs: T0 + 30 * 60_000,
+    elapsedSeconds: 1800,
+    value: 0,
+    threshold: 0.05,
+    message: '1 of the 1 GPUs the job holds ran below 5 % utilization',
+    nodes: [{ node: 'n1', text: 'GPU 0: 0 %', value: 0 }],
+    cost: { idleGpuHours: 0.25 },
+  };
+  const record = {
+    jobid: '21',
+    displayId: '21',
+    state: 'COMPLETED',
+    exitCode: '0:0',
+    startMs: T0,
+    endMs: T0 + H,
+    elapsedSeconds: 3600,
+  };
+  const build = (inspector = inspectorSection.parse({})) =>
+    buildReport({ cluster: 'c', job: t, nowMs: T0 + H, co2, record, live: [live], inspector });
+  const r = build();
+  assert.deepEqual(
+    r.findings.map((f) => [f.kind, f.severity, f.raised_at ?? null]),
+    [
+      ['idle_gpus', 'warning', '2026-01-01T00:30:00.000Z'],
+      ['time_limit_over_request', 'info', null],
+    ],
+    '1 h of a 24 h limit: below 10 %',
+  );
+  assert.deepEqual(r.findings[0]?.nodes, [{ node: 'n1', text: 'GPU 0: 0 %', value: 0 }]);
+  assert.deepEqual(r.findings[0]?.cost, { idle_gpu_hours: 0.25 });
+  const off = build(inspectorSection.parse({ partitions: { gpu: { time_limit_over_request: { enabled: false } } } }));
+  assert.deepEqual(
+    off.findings.map((f) => f.kind),
+    ['idle_gpus'],
+    "the partition's override switches the end-of-job rule off",
+  );
 });

@@ -1,4 +1,6 @@
+import type { InspectorConfig } from '@slurmscope/common';
 import { co2MethodNote, type IntensitySourceKind } from '../co2.js';
+import type { RaisedFinding } from '../inspector/types.js';
 import { imbalance } from '../webjobs.js';
 import { inspectJob } from './inspector.js';
 import type { SacctRecord } from './sacct.js';
@@ -20,6 +22,10 @@ export interface BuildInput {
     readonly source: IntensitySourceKind;
     readonly nodeOverheadWatts: number;
   };
+  /** The `inspector` section (thresholds, overrides, exemptions); the defaults when absent. */
+  readonly inspector?: InspectorConfig;
+  /** The findings the live inspector raised while the job ran. */
+  readonly live?: readonly RaisedFinding[];
 }
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -94,15 +100,25 @@ function gpuUtilization(job: TrackedJob): number | undefined {
   return n === 0 ? undefined : sum / n;
 }
 
-function findingsOf(job: TrackedJob, u: Usage): JobReport['findings'] {
-  return inspectJob({
-    ...(u.cpuEfficiency === undefined ? {} : { cpuEfficiency: u.cpuEfficiency }),
-    gpus: job.info.gpus,
-    ...(u.gpuUtil === undefined ? {} : { gpuUtilization: u.gpuUtil }),
-    ...(u.loadImbalance === undefined ? {} : { loadImbalance: u.loadImbalance }),
-    ...(u.perNode.length === 0 ? {} : { memoryPeakBytes: u.memPeak }),
-    memoryRequestedBytes: job.info.memoryBytes,
-  });
+function findingsOf(input: BuildInput, u: Usage): JobReport['findings'] {
+  const info = input.job.info;
+  return inspectJob(
+    {
+      user: info.user,
+      account: info.account,
+      partition: info.partition,
+      ...(u.elapsed === undefined ? {} : { elapsedSeconds: u.elapsed }),
+      ...(info.timeLimitSeconds === undefined ? {} : { timeLimitSeconds: info.timeLimitSeconds }),
+      ...(u.cpuEfficiency === undefined ? {} : { cpuEfficiency: u.cpuEfficiency }),
+      gpus: info.gpus,
+      ...(u.gpuUtil === undefined ? {} : { gpuUtilization: u.gpuUtil }),
+      ...(u.loadImbalance === undefined ? {} : { loadImbalance: u.loadImbalance }),
+      ...(u.perNode.length === 0 ? {} : { memoryPeakBytes: u.memPeak }),
+      memoryRequestedBytes: info.memoryBytes,
+    },
+    input.inspector,
+    input.live,
+  );
 }
 
 /**
@@ -202,7 +218,7 @@ export function buildReport(input: BuildInput): JobReport {
     ...energyOf(input),
     per_node: u.perNode,
     profile: { points: job.profile.points() },
-    findings: findingsOf(job, u),
+    findings: findingsOf(input, u),
     script: job.script ?? input.dbdScript ?? null,
     script_source: job.script !== undefined ? 'agent' : input.dbdScript !== undefined ? 'slurmdbd' : null,
     record_source: record === undefined ? 'ctld' : 'sacct',

@@ -1,10 +1,33 @@
-/** One thing the inspector noticed about a job. */
+import type { FindingKind } from '@slurmscope/common';
+
+/** One thing the inspector noticed about a job: raised live while it ran, or judged at its end. */
 export interface Finding {
-  readonly kind: 'low_cpu_efficiency' | 'idle_gpus' | 'uneven_load' | 'memory_over_request';
+  readonly kind: FindingKind;
   readonly severity: 'info' | 'warning';
   readonly message: string;
-  /** The measured figure behind the finding (a ratio 0..1). */
+  /** The measured figure behind the finding (a ratio 0..1; a count for oom_killed). */
   readonly value: number;
+  /** When the live inspector raised it (ISO 8601); absent for findings judged at the job's end. */
+  readonly raised_at?: string;
+  /** A live finding's per-node figures ("CPU 3 %"), the problem first. */
+  readonly nodes?: readonly FindingNode[];
+  /** What the job had wasted when the report was written (live findings; absent figures were not measured). */
+  readonly cost?: FindingCostFigures;
+}
+
+/** One node's figure behind a live finding. */
+export interface FindingNode {
+  readonly node: string;
+  readonly text: string;
+  readonly value: number;
+}
+
+/** The cost figures of a live finding; a figure nothing measured is absent. */
+export interface FindingCostFigures {
+  readonly idle_cpu_hours?: number;
+  readonly idle_gpu_hours?: number;
+  readonly energy_joules?: number;
+  readonly co2_grams?: number;
 }
 
 /** One point of a job's down-sampled profile: means over the cycles it stands for. */

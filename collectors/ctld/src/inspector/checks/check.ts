@@ -1,0 +1,38 @@
+import type { Webjob, WebjobNode } from '../../webjobs.js';
+import type { NodeFigure } from '../types.js';
+
+/** What one live rule saw in one cycle. */
+export type CheckResult =
+  /** Nothing to judge this cycle (no fresh report, no figure): the sustain neither advances nor resets. */
+  | { readonly measured: false }
+  | {
+      readonly measured: true;
+      /** The condition of the rule holds (the job looks bad). */
+      readonly holds: boolean;
+      /** The job-level figure compared with the threshold. */
+      readonly value: number;
+      /** What was seen, one sentence (used when the finding is raised). */
+      readonly message: string;
+      /** Per-node figures, the problem first. */
+      readonly nodes: readonly NodeFigure[];
+    };
+
+/** A live rule's condition: pure, on one job's webjob and the rule's threshold. */
+export type Check = (job: Webjob, threshold: number) => CheckResult;
+
+/** Not measured this cycle. */
+export const UNMEASURED: CheckResult = { measured: false };
+
+/** A ratio as a whole percentage: "3 %". */
+export const pct = (v: number): string => `${Math.round(v * 100)} %`;
+
+/** Bytes as GiB with one decimal: "61.2". */
+export const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(1);
+
+/** Each measured node's CPU utilization as `CPU 3 %`, the idlest first. */
+export function cpuFigures(nodes: readonly WebjobNode[]): NodeFigure[] {
+  return nodes
+    .filter((n) => n.cpuUtilization !== undefined)
+    .map((n) => ({ node: n.node, text: `CPU ${pct(n.cpuUtilization ?? 0)}`, value: n.cpuUtilization ?? 0 }))
+    .sort((a, b) => a.value - b.value || a.node.localeCompare(b.node));
+}

@@ -1,0 +1,25 @@
+import type { NodeFigure } from '../types.js';
+import { gib, pct, UNMEASURED, type Check } from './check.js';
+
+/**
+ * memory_near_limit: on some node, the job's memory peak (its use where the kernel keeps no peak)
+ * reached the threshold of its limit there: the next allocation may be its OOM kill.
+ */
+export const memoryNearLimit: Check = (job, threshold) => {
+  const rows: NodeFigure[] = job.nodes.flatMap((n) => {
+    const used = n.memoryPeakBytes ?? n.memoryUsedBytes;
+    const limit = n.memoryLimitBytes;
+    if (used === undefined || limit === undefined || limit <= 0) return [];
+    return [{ node: n.node, text: `memory ${gib(used)} of ${gib(limit)} GiB`, value: used / limit }];
+  });
+  if (rows.length === 0) return UNMEASURED;
+  rows.sort((a, b) => b.value - a.value || a.node.localeCompare(b.node));
+  const top = rows[0]!;
+  return {
+    measured: true,
+    holds: top.value >= threshold,
+    value: top.value,
+    message: `memory reached ${pct(top.value)} of the job's limit on ${top.node}: the next allocation may be its OOM kill`,
+    nodes: rows,
+  };
+};

@@ -1,0 +1,275 @@
+import { errorMessage, type FindingKind, type InspectorConfig, type NodeReport } from '@slurmscope/common';
+import type { Logger, MetricFamily } from '@slurmscope/model';
+import type { JobReport } from '../reports/types.js';
+import type { JobInfo } from '../slurm/types.js';
+import type { Webjob } from '../webjobs.js';
+import { oomKilled, SUSTAINED_CHECKS, type SustainedKind } from './checks/index.js';
+import { addCycle, costOf, type CostSettings } from './cost.js';
+import { inspectorFamilies } from './families.js';
+import { isExempt, ruleFor } from './rules.js';
+import { loadState, newEntry, saveState, type InspectorState, type JobEntry } from './state.js';
+import { sustainStep } from './sustain.js';
+import type { FindingMailPort, FindingSource, RaisedFinding } from './types.js';
+
+/** Options of {@link LiveInspector}. */
+export interface InspectorOptions {
+  readonly config: InspectorConfig;
+  readonly log: Logger;
+  /** `co2.intensity` and `co2.pue`: the constant that prices a finding's energy so far. */
+  readonly co2: { readonly intensity: number; readonly pue: number };
+  /** ctld's cycle; a step longer than 3 of them adds no idle time (nobody measured it). */
+  readonly intervalMs: number;
+  /** Where the state is kept (`<stateDir>/inspector/state.json`); undefined: in memory only. */
+  readonly stateFile?: string;
+  readonly mail?: FindingMailPort;
+  /** Most jobs kept (ended ones go first); default 100,000. */
+  readonly maxJobs?: number;
+  /** How long an ended job's findings wait for its report; default 7 days. */
+  readonly keepEndedMs?: number;
+}
+
+/** One fresh cycle as the inspector reads it. */
+export interface InspectorCycle {
+  readonly nowMs: number;
+  readonly cluster: string;
+  /** Every job of the Slurm snapshot (a job absent from it has ended). */
+  readonly jobs: readonly JobInfo[];
+  /** The running jobs joined with the agents' figures. */
+  readonly webjobs: readonly Webjob[];
+  /** The node reports of the cycle: each job's cumulative energy per node. */
+  readonly reports: readonly NodeReport[];
+}
+
+const SUSTAINED = Object.keys(SUSTAINED_CHECKS) as SustainedKind[];
+
+/**
+ * ctld's live inspector: each fresh cycle it judges every running job against the rules of
+ * `inspector.rules` (grace, sustain, per-partition overrides, exemptions), raises a finding once
+ * per job and kind, integrates what the job wastes, hands findings to the mail port once the job
+ * ran `minElapsed`, and keeps all of it in its state file so that a restart neither forgets nor
+ * repeats a finding. An ended job's findings wait there for its report.
+ */
+export class LiveInspector implements FindingSource {
+  private readonly state: InspectorState;
+  private readonly cost: CostSettings;
+  private dirty = false;
+  private lastSaveError: string | undefined;
+
+  constructor(private readonly opts: InspectorOptions) {
+    this.state =
+      opts.stateFile === undefined ? { jobs: new Map(), totals: {} } : loadState(opts.stateFile, opts.log, Date.now());
+    this.cost = { maxStepMs: 3 * opts.intervalMs, gramsPerKwh: opts.co2.intensity * opts.co2.pue };
+  }
+
+  /** Judges one fresh cycle; returns the active findings (running jobs') with their cost so far. */
+  observe(c: InspectorCycle): RaisedFinding[] {
+    const byId = new Map(c.webjobs.map((w) => [w.jobid, w]));
+    const energy = energyByJob(c.reports);
+    const inSnapshot = new Set<string>();
+    for (const job of c.jobs) {
+      inSnapshot.add(job.jobid);
+      const w = byId.get(job.jobid);
+      if (job.state !== 'RUNNING' || w === undefined || isExempt(this.opts.config, job)) continue;
+      this.judge(c, job, w, energy.get(job.jobid));
+    }
+    this.settleEnded(c.nowMs, inSnapshot);
+    this.flush();
+    return this.active();
+  }
+
+  /** The findings of running jobs, with their cost so far. */
+  active(): RaisedFinding[] {
+    return [...this.state.jobs.values()]
+      .filter((e) => e.endedMs === undefined)
+      .flatMap((e) => e.raised.map((f) => ({ ...f, cost: costOf(e.cost, this.cost) })));
+  }
+
+  /** `slurmscope_job_finding` of the active findings and `slurmscope_findings_total`. */
+  families(): MetricFamily[] {
+    return inspectorFamilies(this.active(), this.state.totals);
+  }
+
+  forReport(jobid: string): readonly RaisedFinding[] {
+    const e = this.state.jobs.get(jobid);
+    return e === undefined ? [] : e.raised.map((f) => ({ ...f, cost: costOf(e.cost, this.cost) }));
+  }
+
+  reported(report: JobReport): void {
+    const e = this.state.jobs.get(report.jobid);
+    const live = new Set(e?.raised.map((f) => f.kind));
+    for (const f of report.findings) if (!live.has(f.kind)) this.count(f.kind);
+    this.state.jobs.delete(report.jobid);
+    this.dirty = true;
+  }
+
+  /** Writes the state if it changed; a failure is logged (once per distinct error) and retried next cycle. */
+  flush(): void {
+    if (!this.dirty || this.opts.stateFile === undefined) return;
+    try {
+      saveState(this.opts.stateFile, this.state);
+      this.dirty = false;
+      this.lastSaveError = undefined;
+    } catch (err) {
+      const msg = errorMessage(err);
+      if (msg !== this.lastSaveError)
+        this.opts.log.error({ file: this.opts.stateFile, err: msg }, 'cannot write the inspector state');
+      this.lastSaveError = msg;
+    }
+  }
+
+  private judge(c: InspectorCycle, job: JobInfo, w: Webjob, energy: ReadonlyMap<string, number> | undefined): void {
+    const entry = this.entry(job, c.nowMs);
+    addCycle(entry.cost, w, energy, c.nowMs, this.cost);
+    // A job without a start time cannot be given its grace: it is not judged.
+    if (job.startTimeMs === undefined) return;
+    const elapsedMs = Math.max(0, c.nowMs - job.startTimeMs);
+    const ctx = { c, entry, elapsedMs };
+    this.judgeOom(ctx, w);
+    for (const kind of SUSTAINED) this.judgeSustained(ctx, w, kind);
+    this.handOff(entry, elapsedMs);
+  }
+
+  private entry(job: JobInfo, nowMs: number): JobEntry {
+    let e = this.state.jobs.get(job.jobid);
+    if (e === undefined) {
+      e = newEntry(job, nowMs);
+      this.state.jobs.set(job.jobid, e);
+    }
+    Object.assign(e, { displayId: job.displayId, user: job.user, account: job.account, partition: job.partition });
+    e.lastSeenMs = nowMs;
+    if (e.endedMs !== undefined) [e.endedMs, this.dirty] = [undefined, true]; // requeued: it runs again
+    return e;
+  }
+
+  private judgeOom(x: Judging, w: Webjob): void {
+    const rule = ruleFor(this.opts.config, 'oom_killed', w.partition);
+    const r = oomKilled(w, x.entry.oomSeen);
+    if (JSON.stringify(r.seen) !== JSON.stringify(x.entry.oomSeen))
+      [x.entry.oomSeen, this.dirty] = [{ ...r.seen }, true];
+    if (!rule.enabled || !r.rose || this.has(x.entry, 'oom_killed')) return;
+    this.raise(x, 'oom_killed', { value: r.total, threshold: 0, message: r.message, nodes: r.nodes });
+  }
+
+  private judgeSustained(x: Judging, w: Webjob, kind: SustainedKind): void {
+    const rule = ruleFor(this.opts.config, kind, w.partition);
+    if (!rule.enabled || this.has(x.entry, kind)) {
+      if (x.entry.since[kind] !== undefined) [x.entry.since[kind], this.dirty] = [undefined, true];
+      return;
+    }
+    const r = SUSTAINED_CHECKS[kind](w, rule.threshold);
+    const step = sustainStep({
+      nowMs: x.c.nowMs,
+      since: x.entry.since[kind],
+      elapsedMs: x.elapsedMs,
+      graceMs: rule.graceMs,
+      sustainMs: rule.sustainMs,
+      holds: r.measured ? r.holds : undefined,
+    });
+    if (step.since !== x.entry.since[kind]) {
+      if (step.since === undefined) delete x.entry.since[kind];
+      else x.entry.since[kind] = step.since;
+      this.dirty = true;
+    }
+    if (!step.fire || !r.measured) return;
+    delete x.entry.since[kind];
+    this.raise(x, kind, { value: r.value, threshold: rule.threshold, message: r.message, nodes: r.nodes });
+  }
+
+  private raise(
+    x: Judging,
+    kind: FindingKind,
+    what: Pick<RaisedFinding, 'value' | 'threshold' | 'message' | 'nodes'>,
+  ): void {
+    const e = x.entry;
+    const f: RaisedFinding = {
+      jobid: e.jobid,
+      displayId: e.displayId,
+      cluster: x.c.cluster,
+      user: e.user,
+      account: e.account,
+      partition: e.partition,
+      kind,
+      raisedAtMs: x.c.nowMs,
+      elapsedSeconds: Math.round(x.elapsedMs / 1000),
+      ...what,
+      cost: costOf(e.cost, this.cost),
+    };
+    e.raised.push(f);
+    this.count(kind);
+    this.opts.log.info({ jobid: e.jobid, user: e.user, kind, value: what.value }, 'finding raised');
+  }
+
+  /** Passes each raised, not yet passed finding to the mail port, once the job ran `minElapsed`. */
+  private handOff(e: JobEntry, elapsedMs: number): void {
+    const mail = this.opts.mail;
+    if (mail === undefined || elapsedMs < this.opts.config.minElapsed) return;
+    for (const f of e.raised) {
+      if (e.mailed.includes(f.kind)) continue;
+      e.mailed.push(f.kind);
+      this.dirty = true;
+      try {
+        mail.raised({ ...f, cost: costOf(e.cost, this.cost) });
+      } catch (err) {
+        // The port promises not to throw; if it does, this finding is not offered again (no mail loop).
+        this.opts.log.error({ jobid: e.jobid, kind: f.kind, err: errorMessage(err) }, 'mail port failed');
+      }
+    }
+  }
+
+  /** Jobs gone from the snapshot: their sustains end; their findings wait for the report (or expire). */
+  private settleEnded(nowMs: number, inSnapshot: ReadonlySet<string>): void {
+    const keep = this.opts.keepEndedMs ?? 7 * 24 * 3600 * 1000;
+    for (const [id, e] of this.state.jobs) {
+      if (inSnapshot.has(id)) continue;
+      if (e.endedMs === undefined && e.raised.length > 0) [e.endedMs, e.since, this.dirty] = [nowMs, {}, true];
+      else if (e.endedMs === undefined || nowMs - e.endedMs > keep) {
+        this.dirty ||= e.endedMs !== undefined || Object.keys(e.since).length > 0;
+        this.state.jobs.delete(id);
+      }
+    }
+    this.bound();
+  }
+
+  /** At most `maxJobs` entries: ended jobs go first, the longest ended first; then the longest unseen. */
+  private bound(): void {
+    const max = this.opts.maxJobs ?? 100_000;
+    const over = this.state.jobs.size - max;
+    if (over <= 0) return;
+    const order = [...this.state.jobs.values()].sort(
+      (a, b) =>
+        (b.endedMs === undefined ? 0 : 1) - (a.endedMs === undefined ? 0 : 1) ||
+        (a.endedMs ?? a.lastSeenMs) - (b.endedMs ?? b.lastSeenMs),
+    );
+    for (const e of order.slice(0, over)) this.state.jobs.delete(e.jobid);
+    this.opts.log.warn({ dropped: over, max }, 'inspector state full: dropped the oldest jobs');
+    this.dirty = true;
+  }
+
+  private has(e: JobEntry, kind: FindingKind): boolean {
+    return e.raised.some((f) => f.kind === kind);
+  }
+
+  private count(kind: FindingKind): void {
+    this.state.totals[kind] = (this.state.totals[kind] ?? 0) + 1;
+    this.dirty = true;
+  }
+}
+
+interface Judging {
+  readonly c: InspectorCycle;
+  readonly entry: JobEntry;
+  readonly elapsedMs: number;
+}
+
+/** Each job's latest cumulative energy per node, from the reports that measured it. */
+function energyByJob(reports: readonly NodeReport[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const r of reports)
+    for (const j of r.jobs) {
+      if (j.energyJoules === undefined) continue;
+      let m = out.get(j.jobid);
+      if (m === undefined) out.set(j.jobid, (m = new Map()));
+      m.set(r.node, j.energyJoules);
+    }
+  return out;
+}
