@@ -1,7 +1,7 @@
 import { errorMessage, runCommand, type CtldConfig, type NodeReport } from '@slurmscope/common';
 import type { Logger, MetricFamily } from '@slurmscope/model';
 import { createIntensitySource, type IntensitySource } from '../co2.js';
-import type { FindingMailPort } from '../inspector/types.js';
+import type { FindingMailPort, FindingSource } from '../inspector/types.js';
 import { ClusterEnergy } from '../co2/cluster.js';
 import { eachSliced, runPaced, type PaceOptions } from '../slices.js';
 import type { CommandRunner } from '../slurm/commands.js';
@@ -50,6 +50,8 @@ export interface ReportServiceOptions {
   readonly pace?: PaceOptions;
   /** Told of every report written (the mail service: end-of-job mails, the weekly summary); none: no mails. */
   readonly mail?: FindingMailPort;
+  /** The live inspector: its findings about a job go into the job's report. */
+  readonly findings?: FindingSource;
 }
 
 /** Cycles an ended job waits for its slurmdbd record before its report is written without it. */
@@ -225,6 +227,7 @@ class JobReportService implements ReportService {
     try {
       if ((await this.p.archive.put(report)) === 'written') {
         this.counters.written++;
+        this.p.findings?.reported(report);
         this.p.mail?.ended(report);
       }
       this.forget(id);
@@ -257,6 +260,8 @@ class JobReportService implements ReportService {
         source: this.p.intensity.kind,
         nodeOverheadWatts: config.co2.nodeOverheadWatts,
       },
+      inspector: config.inspector,
+      live: this.p.findings?.forReport(job.info.jobid) ?? [],
     });
   }
 
