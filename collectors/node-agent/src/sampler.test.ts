@@ -183,6 +183,15 @@ describe('the node report', () => {
       ],
     );
   });
+  test('v1 node: the counter stays at 1 when the step holding the kill ends (its memcg goes)', () => {
+    const root = copyNode();
+    const s = sampler(root);
+    assert.equal(valueOf(s.sample(T0).families, 'slurmscope_job_oom_kills_total', { jobid: '43' }), 1);
+    rmSync(join(root, 'sys/fs/cgroup/memory/slurm_n1/uid_1001/job_43/step_batch'), { recursive: true });
+    const f = s.sample(T0 + 10_000).families;
+    assert.equal(valueOf(f, 'slurmscope_job_oom_kills_total', { jobid: '43' }), 1);
+    assert.equal(valueOf(f, 'slurmscope_collector_errors_total', { collector: 'cgroup' }), 0);
+  });
   test('v2 node: OOM kills and memory pressure (some avg60 / 100) in the families and the report', () => {
     const s = sampler(join(TESTDATA, 'root-v2'));
     s.sample(T0);

@@ -25,6 +25,7 @@ import { readOptional } from './collectors/fs.js';
 import { attributeEnergy } from './attribution.js';
 import { buildFamilies } from './families.js';
 import { nodeReport } from './node-report.js';
+import { OomKillCounter } from './oom-kills.js';
 import { AGENT_FAMILIES, NodeCounterFamily } from './metrics.js';
 import type { AgentState } from './state.js';
 import type { GpuSource } from './gpu-source.js';
@@ -86,6 +87,7 @@ export class Sampler {
   private readonly onlineCpus: readonly number[];
   /** Jobs whose cgroup could not be read in the last cycle. */
   private unread: ReadonlySet<string> = new Set();
+  private readonly oomKills = new OomKillCounter();
 
   constructor(private readonly opts: SamplerOptions) {
     this.errors = new NodeCounterFamily(AGENT_FAMILIES.collectorErrors, opts.node);
@@ -224,7 +226,8 @@ export class Sampler {
     }
     const result = readJobs(discovery.jobs, { pids: this.opts.gpu !== undefined });
     for (const { error } of result.errors) this.fail('cgroup', error);
-    return { readings: result.readings, unread: new Set(result.errors.map((e) => e.jobid)) };
+    const readings = this.oomKills.apply(result.readings, new Set(discovery.jobs.map((j) => j.jobid)));
+    return { readings, unread: new Set(result.errors.map((e) => e.jobid)) };
   }
 
   private readRapl(seconds: number | undefined): { zones: RaplZone[]; cpuJoules: number | undefined } {

@@ -136,10 +136,9 @@ function readMemoryV1(dir: string): JobMemory {
   const usagePath = `${dir}/memory.usage_in_bytes`;
   const limitPath = `${dir}/memory.limit_in_bytes`;
   const peakPath = `${dir}/memory.max_usage_in_bytes`;
-  const oomPath = `${dir}/memory.oom_control`;
   const usage = parseInteger(readText(usagePath), usagePath);
   const limit = parseV1Limit(readText(limitPath), limitPath);
-  const oomKills = parseOomKills(readText(oomPath), oomPath);
+  const oomKills = readOomKillsV1(dir);
   return {
     usedBytes: Math.max(0, usage - parseFlatKey(stat, 'total_inactive_file', statPath)),
     rssBytes: parseFlatKey(stat, 'total_rss', statPath),
@@ -202,14 +201,42 @@ const PROCS_MAX_BYTES = 1024 * 1024;
 /** PIDs of every step and task folder below the job folder (job level is empty on both versions). */
 function readPids(jobDir: string): number[] {
   const pids = new Set<number>();
+  walkJob(jobDir, (dir, depth) => {
+    if (depth === 0) return;
+    const path = join(dir, 'cgroup.procs');
+    for (const p of parsePidList(readText(path, PROCS_MAX_BYTES), path)) pids.add(p);
+  });
+  return [...pids].sort((a, b) => a - b);
+}
+
+/**
+ * v1 OOM kills of the job: the sum of `oom_kill` over the job's memory folder and every step and
+ * task folder below it. cgroup v1 counts a kill only in the victim's own memcg (memcontrol.c,
+ * memcg_memory_event: no propagation to parents off the default hierarchy; seen on the local
+ * cluster: `step_0/task_0` 1, `step_0` 0, job 0), so the job level alone reads 0. A step's kills
+ * leave with its folder when it ends. Undefined when the kernel has no `oom_kill` line (before 4.13).
+ */
+function readOomKillsV1(jobDir: string): number | undefined {
+  let total: number | undefined;
+  walkJob(jobDir, (dir) => {
+    const path = `${dir}/memory.oom_control`;
+    const kills = parseOomKills(readText(path), path);
+    if (kills !== undefined) total = (total ?? 0) + kills;
+  });
+  return total;
+}
+
+/**
+ * Calls `visit` on the job folder (depth 0) and every step and task folder below it. A folder
+ * below the job that is gone meanwhile (its step ended) is skipped; an error at the job level is
+ * thrown (the caller tells a vanished job from a broken one).
+ */
+function walkJob(jobDir: string, visit: (dir: string, depth: number) => void): void {
   const walk = (dir: string, depth: number): void => {
     let entries;
     try {
       entries = listDir(dir) ?? [];
-      if (depth > 0) {
-        const path = join(dir, 'cgroup.procs');
-        for (const p of parsePidList(readText(path, PROCS_MAX_BYTES), path)) pids.add(p);
-      }
+      visit(dir, depth);
     } catch (err) {
       // A step that ends while we walk it is normal; the job itself is checked by the other reads.
       if (depth > 0 && isNotFound(err)) return;
@@ -219,5 +246,4 @@ function readPids(jobDir: string): number[] {
     for (const e of entries) if (e.isDirectory()) walk(join(dir, e.name), depth + 1);
   };
   walk(jobDir, 0);
-  return [...pids].sort((a, b) => a - b);
 }

@@ -113,7 +113,7 @@ describe('readings', () => {
 });
 
 describe('OOM kills and memory pressure', () => {
-  test('v1: memory.oom_control oom_kill (job 43 lost a process to the node-wide OOM killer)', () => {
+  test('v1: oom_kill of memory.oom_control summed over the job, its steps and tasks (v1 counts in the victim memcg only)', () => {
     const { readings } = readJobs(discoverJobs({ root: V1, node: 'n1' }).jobs);
     assert.deepEqual(
       readings.map((r) => [r.jobid, r.memory?.oomKills, r.memory?.pressure]),
@@ -135,10 +135,18 @@ describe('OOM kills and memory pressure', () => {
       pressure: 0.0412,
     });
   });
+  test('v1: a step that ended takes its kills along; the job is still read', () =>
+    withCopy(V1, (tmp) => {
+      rmSync(join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1001/job_43/step_batch'), { recursive: true });
+      const { readings, errors } = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
+      assert.deepEqual(errors, []);
+      assert.equal(readings.find((r) => r.jobid === '43')?.memory?.oomKills, 0);
+    }));
   test('v1 before 4.13 (no oom_kill line): absent, not 0', () =>
     withCopy(V1, (tmp) => {
-      const path = join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1001/job_43/memory.oom_control');
-      writeFileSync(path, 'oom_kill_disable 0\nunder_oom 0\n');
+      const job = join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1001/job_43');
+      for (const dir of ['', 'step_batch', 'step_batch/task_0'])
+        writeFileSync(join(job, dir, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\n');
       const { readings, errors } = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
       assert.deepEqual(errors, []);
       const memory = readings.find((r) => r.jobid === '43')?.memory;
@@ -171,6 +179,16 @@ describe('a file missing from a job folder that is still there is an error, not 
         ['100'],
       );
       assert.match(r.errors[0]!.error.message, /ENOENT.*job_100\/memory\.stat/);
+    }));
+  test('v1: a malformed memory.oom_control of a task is an error naming it', () =>
+    withCopy(V1, (tmp) => {
+      const path = join(tmp, 'sys/fs/cgroup/memory/slurm_n1/uid_1000/job_42/step_0/task_1/memory.oom_control');
+      writeFileSync(path, 'oom_kill_disable 0\nunder_oom 0\noom_kill -\n');
+      const r = readJobs(discoverJobs({ root: tmp, node: 'n1' }).jobs);
+      assert.deepEqual(
+        r.errors.map((e) => [e.jobid, e.error instanceof ParseError && e.error.source]),
+        [['42', path]],
+      );
     }));
   test('v1: memory.usage_in_bytes gone while job 42 runs', () =>
     withCopy(V1, (tmp) => {
