@@ -130,12 +130,14 @@ receivers:
   - name: email
     email_configs: [{ to: 'ops@slurmscope.local', send_resolved: true }]
 EOC
-  local i targets=""
+  local i targets="" alert_rules
   for i in 1 2 3; do targets+="'127.0.0.1:$(agent_port "$i")', "; done
+  # The checkout's admin alert rules, as they are (the demo's Prometheus loads them too).
+  alert_rules=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../alerts" && pwd)/slurmscope.rules.yml
   write_file "$STACK/prom/prometheus.yml" 644 <<EOC
-# Rules dropped into rules/ are loaded on start (or POST /-/reload).
+# Loads slurmscope's alert rules and those dropped into rules/ on start (or POST /-/reload).
 global: { scrape_interval: 5s, evaluation_interval: 5s }
-rule_files: ['$STACK/prom/rules/*.yml']
+rule_files: ['$alert_rules', '$STACK/prom/rules/*.yml']
 alerting: { alertmanagers: [{ static_configs: [{ targets: ['127.0.0.1:$P_AM'] }] }] }
 scrape_configs:
   - job_name: slurmscope-agent
