@@ -1,0 +1,127 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  MIN,
+  T0,
+  UNEVEN,
+  cycle,
+  inspectorConfig,
+  makeInspector,
+  runMinutes,
+  twoNodeJob,
+  type NodeFigures,
+} from './testkit.js';
+
+function stateFile(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'inspector-state-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'inspector', 'state.json');
+}
+
+test('restart: a raised and mailed finding is neither forgotten nor repeated; totals go on', (t) => {
+  const file = stateFile(t);
+  const job = twoNodeJob();
+  const first = makeInspector({ stateFile: file });
+  runMinutes(first.inspector, [0, 20], [job], UNEVEN);
+  assert.equal(first.mail.raisedCalls.length, 1);
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'the state file is 0600');
+  const second = makeInspector({ stateFile: file });
+  assert.deepEqual(
+    second.inspector.active().map((f) => [f.kind, (f.raisedAtMs - T0) / MIN]),
+    [['uneven_load', 20]],
+    'loaded: active again',
+  );
+  runMinutes(second.inspector, [21, 40], [job], UNEVEN);
+  assert.equal(second.inspector.active().length, 1, 'not raised a second time');
+  assert.equal(second.mail.raisedCalls.length, 0, 'not mailed a second time');
+  const total = second.inspector.families()[1]?.samples.find((s) => s.labels['kind'] === 'uneven_load');
+  assert.equal(total?.value, 1, 'slurmscope_findings_total kept across the restart');
+});
+
+test('restart: a sustain under way goes on from its start; a raised, not yet mailed finding is mailed once', (t) => {
+  const file = stateFile(t);
+  const job = twoNodeJob();
+  const config = inspectorConfig({ minElapsed: '30m' });
+  const oom = (m: number): NodeFigures => (m < 5 ? UNEVEN : { ...UNEVEN, n1: { ...UNEVEN['n1'], oomKills: 1 } });
+  const first = makeInspector({ stateFile: file, config });
+  runMinutes(first.inspector, [0, 15], [job], oom);
+  assert.deepEqual(
+    first.inspector.active().map((f) => f.kind),
+    ['oom_killed'],
+  );
+  const second = makeInspector({ stateFile: file, config });
+  runMinutes(second.inspector, [16, 35], [job], oom);
+  assert.deepEqual(
+    second.inspector.active().map((f) => [f.kind, (f.raisedAtMs - T0) / MIN]),
+    [
+      ['oom_killed', 5],
+      ['uneven_load', 20],
+    ],
+    'uneven_load at 20: the sustain from minute 10 survived the restart',
+  );
+  assert.deepEqual(
+    second.mail.raisedCalls.map((f) => f.kind),
+    ['oom_killed', 'uneven_load'],
+    'both passed once, at minute 30 (minElapsed)',
+  );
+  assert.equal(first.mail.raisedCalls.length, 0);
+});
+
+test('state: written only when something changed', (t) => {
+  const file = stateFile(t);
+  const { inspector } = makeInspector({ stateFile: file });
+  const job = twoNodeJob();
+  runMinutes(inspector, [0, 5], [job], UNEVEN);
+  assert.equal(existsSync(file), false, 'nothing noticed yet (grace): nothing written');
+  cycle(inspector, 10, [job], UNEVEN);
+  const written = statSync(file).mtimeMs;
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text); // a marker: rewritten files would lose the mtime below
+  const marker = statSync(file).mtimeMs;
+  cycle(inspector, 11, [job], UNEVEN);
+  assert.equal(statSync(file).mtimeMs, marker, 'the sustain goes on: no change, no write');
+  assert.ok(written > 0);
+  assert.match(text, /"uneven_load":/);
+});
+
+test('a corrupt state file is logged with its path, moved aside, and ctld starts empty', (t) => {
+  const file = stateFile(t);
+  const cases: [string, string][] = [
+    ['truncated JSON', '{"version":1,"totals":{},"jobs":[{"jobid":"7"'],
+    ['another version', '{"version":2,"totals":{},"jobs":[]}'],
+    ['a malformed job', '{"version":1,"totals":{},"jobs":[{"jobid":7}]}'],
+  ];
+  for (const [name, text] of cases) {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, text);
+    const { inspector, log } = makeInspector({ stateFile: file });
+    assert.deepEqual(inspector.active(), [], name);
+    const rec = log.records.find((r) => r.msg.includes('corrupt inspector state'));
+    const fields = (rec?.fields ?? {}) as { file?: string; movedTo?: string };
+    assert.equal(rec?.level, 'error', name);
+    assert.equal(fields.file, file, name);
+    const aside = String(fields.movedTo);
+    assert.equal(readFileSync(aside, 'utf8'), text, `${name}: kept aside`);
+    assert.equal(existsSync(file), false, name);
+    runMinutes(inspector, [0, 20], [twoNodeJob()], UNEVEN);
+    assert.equal(inspector.active().length, 1, `${name}: works on`);
+    assert.ok(existsSync(file), `${name}: a new state written`);
+    rmSync(aside);
+  }
+  assert.deepEqual(
+    readdirSync(join(file, '..')).filter((f) => f.includes('corrupt')),
+    [],
+  );
+});
