@@ -191,3 +191,72 @@ test(
     for (const a of agents) assert.equal(await a.stop(), 0, `agent exit code (log: ${a.logFile})`);
   },
 );
+
+test(
+  'a job step that exceeds its --mem: the OOM kill is counted for the job and stays counted after the step ends',
+  { timeout: 120_000 },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-oom-'));
+    const node = stack.nodes[stack.nodes.length - 1]!;
+    const port = await freePort();
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(
+      config,
+      [
+        'interval: 1s',
+        `node: ${node}`,
+        `stateDir: ${dir}/state`,
+        'prometheus:',
+        `  listen: 127.0.0.1:${port}`,
+        'gpu:',
+        '  mode: "off"',
+        'slurm:',
+        `  spoolDir: ${stack.paths.slurmdSpool}`,
+        'throttle:',
+        `  socket: ${dir}/run/agent.sock`,
+        '',
+      ].join('\n'),
+    );
+    const agent = startDaemon(['agent', '--config', config], { name: `agent-oom-${node}`, logDir: dir });
+    t.after(() => agent.stop());
+    // `tail` of /dev/zero (no newline) holds all it reads: killed at the step's 32 MiB; the step's
+    // shell lives on for 8 s, then the batch script another 8 s with the step's folder gone.
+    const job = await submitJob(
+      {
+        script: [
+          '#!/bin/sh',
+          "srun --mem=32M sh -c 'head -c 200M /dev/zero | tail > /dev/null; sleep 8'",
+          'sleep 8',
+          '',
+        ].join('\n'),
+        nodelist: node,
+        ntasks: 1,
+        mem: '48M',
+        name: 'agent-oom',
+        time: '2:00',
+      },
+      stack,
+    );
+    t.after(() => cancelJob(job, stack));
+    const kills = async (): Promise<number | undefined> =>
+      metricValue(await fetchText(`http://127.0.0.1:${port}/metrics`), 'slurmscope_job_oom_kills_total', {
+        jobid: job,
+        node,
+      });
+    const seen: number[] = [];
+    await waitFor(
+      async () => {
+        const v = await kills();
+        if (v !== undefined) seen.push(v);
+        return v === undefined && seen.length > 0;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `job ${job} to run and end on ${node}` },
+    );
+    t.diagnostic(`oom kills of job ${job} as scraped: ${seen.join(' ')}`);
+    const first = seen.indexOf(1);
+    assert.ok(first >= 0, `an OOM kill counted: ${seen.join(' ')}`);
+    assert.deepEqual(seen.slice(first), new Array<number>(seen.length - first).fill(1), 'and it never drops');
+    // The batch step outlived step 0 by 8 s: samples after the step's folder was gone still say 1.
+    assert.ok(seen.length - first >= 10, `counted over ${seen.length - first} scrapes`);
+  },
+);
