@@ -181,6 +181,8 @@ test(
         alert({ alertname: 'SlurmscopeThrottleErrors', node: 'n1' }),
         alert({ alertname: 'SlurmscopeCollectorErrors', node: 'n1', collector: 'gpu' }),
         alert({ alertname: 'SlurmscopeIdleGpus', node: 'n1', gpu: '0', jobid: '42', severity: 'info' }),
+        alert({ alertname: 'SlurmscopeSpoolBacklog', node: 'n1', instance: 'n1:9311' }),
+        alert({ alertname: 'SlurmscopeSpoolBacklog', instance: 'ctld:9310' }),
         alert({ alertname: 'SlurmscopeThrottleErrors', node: 'n2' }),
         alert({ alertname: 'SlurmscopePartitionDegraded', partition: 'batch' }),
       ]),
@@ -189,16 +191,18 @@ test(
     const states = await waitFor(
       async () => {
         const list = JSON.parse(await fetchText(`${url}/api/v2/alerts`)) as AmAlert[];
-        if (list.length < 6 || list.some((a) => a.status.state === 'unprocessed')) return undefined;
+        if (list.length < 8 || list.some((a) => a.status.state === 'unprocessed')) return undefined;
         return Object.fromEntries(list.map((a) => [`${a.labels.alertname}/${a.labels.node ?? '-'}`, a.status.state]));
       },
-      { timeoutMs: 20_000, what: 'the six alerts processed by Alertmanager' },
+      { timeoutMs: 20_000, what: 'the eight alerts processed by Alertmanager' },
     );
     assert.deepEqual(states, {
       'SlurmscopeAgentDown/n1': 'active',
       'SlurmscopeThrottleErrors/n1': 'suppressed',
       'SlurmscopeCollectorErrors/n1': 'suppressed',
       'SlurmscopeIdleGpus/n1': 'suppressed',
+      'SlurmscopeSpoolBacklog/n1': 'suppressed',
+      'SlurmscopeSpoolBacklog/-': 'active',
       'SlurmscopeThrottleErrors/n2': 'active',
       'SlurmscopePartitionDegraded/-': 'active',
     });
