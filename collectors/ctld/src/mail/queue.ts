@@ -68,6 +68,7 @@ export class MailQueue {
   private serverFailures = 0;
   private seq = 0;
   private closed = false;
+  private again = false;
 
   constructor(private readonly opts: MailQueueOptions) {
     mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
@@ -101,11 +102,20 @@ export class MailQueue {
 
   /** Starts sending (after `load` or when a mail was added). */
   kick(): void {
-    if (this.running !== undefined || this.closed) return;
+    if (this.closed) return;
+    if (this.running !== undefined) {
+      // The drain in flight may have passed its last look at the entries: it runs again after.
+      this.again = true;
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.drain().finally(() => {
       this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
     });
   }
 

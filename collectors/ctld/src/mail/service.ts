@@ -135,7 +135,7 @@ export class FindingMailer implements FindingMailPort {
     const { p } = this;
     const s = p.state.data;
     const now = p.now();
-    const cluster = p.cluster ?? 'the cluster';
+    const cluster = p.cluster ?? s.week.cluster ?? 'unknown';
     const view = summaryView({ week: s.week, cluster, nowMs: now, timeZone: p.timeZone });
     const stamp = Math.floor(now / 60_000);
     p.adminAddresses.forEach((to, i) =>

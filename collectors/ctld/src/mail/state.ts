@@ -28,6 +28,8 @@ export interface UserWeek {
 /** What the admins' weekly summary counts since `sinceMs`. */
 export interface WeekAggregates {
   sinceMs: number;
+  /** The cluster of the jobs counted (when ctld was not told its name). */
+  cluster?: string;
   jobs: number;
   users: Record<string, UserWeek>;
   /** Findings per `<kind>\t<partition>`. */

@@ -55,6 +55,7 @@ export function addReport(week: WeekAggregates, r: JobReport): void {
   u.idleGpuHours += cost.idleGpuHours ?? 0;
   u.energyJoules += cost.energyJoules ?? 0;
   week.jobs++;
+  week.cluster = r.cluster;
 }
 
 /** Counts one finding (once per job and kind: the caller checks) in its kind and partition. */

@@ -23,6 +23,19 @@ export interface MailTemplates {
 
 type TemplateKeys = CtldConfig['smtp']['templates'];
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for an HTML text node or a quoted attribute. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
 /**
  * The two Handlebars environments: text (nothing escaped: it is no HTML) and HTML (every value
  * escaped; `rich` also turns `code` spans of the advice into <code>).
@@ -31,8 +44,11 @@ function environments(): { text: typeof Handlebars; html: typeof Handlebars } {
   const text = Handlebars.create();
   const html = Handlebars.create();
   html.registerHelper('rich', (value: unknown) => {
-    const escaped = html.escapeExpression(String(value ?? ''));
-    return new html.SafeString(escaped.replace(/`([^`]+)`/g, '<code>$1</code>'));
+    // Odd segments between backticks are code; each segment escaped on its own (text context).
+    const parts = String(value ?? '').split('`');
+    return new html.SafeString(
+      parts.map((p, i) => (i % 2 === 1 ? `<code>${escapeHtml(p)}</code>` : escapeHtml(p))).join(''),
+    );
   });
   text.registerHelper('rich', (value: unknown) => String(value ?? ''));
   return { text, html };
