@@ -1,3 +1,4 @@
+import type { RaisedFinding } from '../inspector/types.js';
 import type { PollState } from '../slurm/poller.js';
 import { eachSliced, runPaced, type PaceOptions, type Steps } from '../slices.js';
 import type { Webjob } from '../webjobs.js';
@@ -10,33 +11,51 @@ export interface CycleInput {
   readonly nowMs: number;
   readonly poll: PollState;
   readonly webjobs: readonly Webjob[];
+  /** The live inspector's active findings this cycle; none without an inspector. */
+  readonly findings?: readonly RaisedFinding[];
 }
 
 /** A user's webjobs answer when the user has no running job (shared by every such name). */
 const NO_JOBS: Promise<PreparedBody> = Promise.resolve({ tail: objectTail({ jobs: [] }) });
 
+/** A user's findings answer when the user has no finding. */
+const NO_FINDINGS: Promise<PreparedBody> = Promise.resolve({ tail: objectTail({ findings: [] }) });
+
+/** Serialized once per key at its first request (a failed compression is not kept: the next request tries again). */
+function once(cache: Map<string, Promise<PreparedBody>>, key: string, make: () => Promise<PreparedBody>) {
+  let body = cache.get(key);
+  if (body === undefined) {
+    body = make();
+    body.catch(() => cache.delete(key));
+    cache.set(key, body);
+  }
+  return body;
+}
+
 /** {@link CycleAnswers} with the per-user answers serialized at their first request, once per cycle. */
 class Answers implements CycleAnswers {
   // Keyed only by users who have running jobs: a request for any other name cannot grow it.
   private readonly perUser = new Map<string, Promise<PreparedBody>>();
+  private readonly findingsPerUser = new Map<string, Promise<PreparedBody>>();
 
   constructor(
     readonly availability: PreparedBody | undefined,
     readonly webjobs: PreparedBody,
     private readonly byUser: ReadonlyMap<string, readonly Webjob[]>,
+    readonly findings: PreparedBody,
+    private readonly findingsByUser: ReadonlyMap<string, readonly RaisedFinding[]>,
   ) {}
 
   user(name: string): Promise<PreparedBody> {
     const jobs = this.byUser.get(name);
     if (jobs === undefined) return NO_JOBS;
-    let body = this.perUser.get(name);
-    if (body === undefined) {
-      body = prepareBody(objectTail({ jobs }));
-      // A failed compression is not kept: the next request tries again.
-      body.catch(() => this.perUser.delete(name));
-      this.perUser.set(name, body);
-    }
-    return body;
+    return once(this.perUser, name, () => prepareBody(objectTail({ jobs })));
+  }
+
+  userFindings(name: string): Promise<PreparedBody> {
+    const findings = this.findingsByUser.get(name);
+    if (findings === undefined) return NO_FINDINGS;
+    return once(this.findingsPerUser, name, () => prepareBody(objectTail({ findings })));
   }
 }
 
@@ -48,13 +67,27 @@ class Answers implements CycleAnswers {
 export async function buildCycleView(input: CycleInput, pace?: PaceOptions): Promise<CycleView> {
   const { byUser, byId, webjobsTail } = await runPaced(viewSteps(input.webjobs), pace);
   const a = input.poll.result?.availability;
-  const [availability, webjobs] = await Promise.all([
+  const findings = input.findings ?? [];
+  const findingsByUser = new Map<string, RaisedFinding[]>();
+  for (const f of findings) {
+    const list = findingsByUser.get(f.user);
+    if (list === undefined) findingsByUser.set(f.user, [f]);
+    else list.push(f);
+  }
+  const [availability, webjobs, findingsBody] = await Promise.all([
     a === undefined
       ? undefined
       : prepareBody(objectTail({ preemptionModelled: a.preemptionModelled, partitions: a.partitions })),
     prepareBody(webjobsTail),
+    prepareBody(objectTail({ findings })),
   ]);
-  return { ...input, byUser, byId, answers: new Answers(availability, webjobs, byUser) };
+  return {
+    ...input,
+    findings,
+    byUser,
+    byId,
+    answers: new Answers(availability, webjobs, byUser, findingsBody, findingsByUser),
+  };
 }
 
 function* viewSteps(webjobs: readonly Webjob[]): Steps<{

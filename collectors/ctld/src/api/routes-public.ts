@@ -7,8 +7,9 @@ import { freshness, type CycleView, type Freshness } from './view.js';
 
 /**
  * The routes anyone who reaches the port may read (availability and load are not secret):
- * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/jobs/:id, and the index page.
- * Each answers from the last cycle; before the first good poll, 503. The first two send bytes
+ * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/findings[?user=], /api/v1/jobs/:id,
+ * and the index page.
+ * Each answers from the last cycle; before the first good poll, 503. The first three send bytes
  * serialized once per cycle (gzip'd when accepted, with an ETag for If-None-Match → 304).
  */
 export function publicRoutes(ctx: ApiContext): Route[] {
@@ -54,6 +55,15 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/api/v1/findings',
+      handler: (r) => {
+        const user = r.query.get('user');
+        if (user === null) return prepared(r, 'findings', (v) => v.answers.findings);
+        return prepared(r, `findings?user=${user}`, (v) => v.answers.userFindings(user));
+      },
+    },
+    {
+      method: 'GET',
       pattern: '/api/v1/jobs/:id',
       handler: ({ params }) => {
         const { view, fresh } = current();
@@ -69,6 +79,7 @@ export function publicRoutes(ctx: ApiContext): Route[] {
 const LINKS: ReadonlyArray<readonly [string, string]> = [
   ['/api/v1/availability', 'availability per partition (idle, allocated, down, drain, preemptable, available)'],
   ['/api/v1/webjobs', 'running jobs: load per node, imbalance, efficiency (?user=NAME)'],
+  ['/api/v1/findings', 'findings about running jobs: uneven load, idle GPUs, memory near its limit, ... (?user=NAME)'],
   ['/api/v1/jobs/ID', 'one running job (webjobs view)'],
   ['/api/v1/reports', 'job reports (admin token, Slurm JWT or trusted proxy user)'],
   ['/api/v1/reports/ID', 'one job report'],

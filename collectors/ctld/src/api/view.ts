@@ -1,6 +1,7 @@
 import type { MetricFamily } from '@slurmscope/model';
 import { CTLD_FAMILIES } from '../metrics.js';
 import type { PollState } from '../slurm/poller.js';
+import type { RaisedFinding } from '../inspector/types.js';
 import type { Webjob } from '../webjobs.js';
 import type { PreparedBody } from './bodies.js';
 
@@ -17,6 +18,8 @@ export interface CycleView {
   readonly byUser: ReadonlyMap<string, readonly Webjob[]>;
   /** Running jobs by raw id and by the id users know (`1234_5`, `1234+1`); the raw id wins. */
   readonly byId: ReadonlyMap<string, Webjob>;
+  /** The live inspector's findings about running jobs, with their cost so far (empty without an inspector). */
+  readonly findings: readonly RaisedFinding[];
   /** The public answers, serialized once for this cycle. */
   readonly answers: CycleAnswers;
 }
@@ -29,6 +32,10 @@ export interface CycleAnswers {
   readonly webjobs: PreparedBody;
   /** `/api/v1/webjobs?user=`. */
   user(name: string): Promise<PreparedBody>;
+  /** `/api/v1/findings`. */
+  readonly findings: PreparedBody;
+  /** `/api/v1/findings?user=`. */
+  userFindings(name: string): Promise<PreparedBody>;
 }
 
 /** How fresh the served snapshot is, as the API reports it next to every answer. */
