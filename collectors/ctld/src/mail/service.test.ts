@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, ctldConfigSchema } from '@slurmscope/common';
 import { RecordingLogger } from '@slurmscope/model';
+import { cronScheduler } from './schedule.js';
 import { createMailService } from './setup.js';
 import { endedReport, finding, handScheduler, raised, recordingTransport, testService, until } from './testkit.js';
 
@@ -234,4 +235,15 @@ test('createMailService: undefined without host or dryRun; bad cron or zone is a
   bad({ digestCron: '0 25 * * *' }, 'smtp.digestCron');
   bad({ summaryCron: 'every monday' }, 'smtp.summaryCron');
   bad({ timeZone: 'Mars/Olympus_Mons' }, 'smtp.timeZone');
+});
+
+test('cronScheduler: node-cron with the time zone: the next digest at 07:00 in Asia/Tokyo', () => {
+  const run = cronScheduler('0 7 * * *', 'Asia/Tokyo', () => assert.fail('not fired in this test'));
+  const next = run.nextRunMs();
+  run.stop();
+  assert.ok(next !== undefined && next > Date.now() && next <= Date.now() + 24 * 3600_000);
+  const hm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit' }).format(
+    next,
+  );
+  assert.equal(hm, '07:00');
 });
