@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '@slurmscope/common';
-import { CLI, fetchText, waitFor } from '../lib/index.js';
+import { CLI, fetchText, loadStack, promQuery, waitFor } from '../lib/index.js';
 
 const STACK_STOP = fileURLToPath(new URL('../../stack/stop', import.meta.url));
 const PORT_BASE = '37000';
@@ -125,6 +125,17 @@ test(
     await waitFor(async () => /slurmscope_partition_cpus\{/.test(await fetchText(`${ctld[1]}/metrics`)), {
       timeoutMs: 30_000,
       what: "slurmscope_partition_cpus on ctld's /metrics",
+    });
+    // The demo's Prometheus loads the admin alert rules and sees every demo agent up through ctld.
+    const prometheus = loadStack(state).urls.prometheus;
+    const rules = JSON.parse(await fetchText(`${prometheus}/api/v1/rules?type=alert`)) as {
+      data: { groups: Array<{ rules: Array<{ name: string }> }> };
+    };
+    const alertNames = rules.data.groups.flatMap((g) => g.rules.map((r) => r.name));
+    assert.ok(alertNames.includes('SlurmscopeAgentDown'), `the demo's Prometheus rules: ${alertNames.join(', ')}`);
+    await waitFor(async () => (await promQuery(prometheus, 'slurmscope_node_agent_up == 1')).length === 3, {
+      timeoutMs: 60_000,
+      what: "slurmscope_node_agent_up == 1 for the demo's three nodes in its Prometheus",
     });
 
     // The user's own two-node job, as the README suggests, next to the demo's workload.
