@@ -94,6 +94,7 @@ async function start(
       api: { listen: '127.0.0.1:0' },
       slurm: { binDir: slurm.binDir, timeout: '5s' },
       reports: { dir: join(slurm.dir, 'reports') },
+      stateDir: join(slurm.dir, 'state'),
       auth: { agentTokenFile: tokenFile },
       ...rest,
     }),

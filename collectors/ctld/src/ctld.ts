@@ -8,6 +8,8 @@ import { freshness, freshnessFamilies, type CycleView } from './api/view.js';
 import { Authenticator } from './auth/authenticator.js';
 import { loadAuthSettings } from './auth/load.js';
 import { availabilityFamilies } from './availability-families.js';
+import { openFindings, type CtldMail } from './ctld-findings.js';
+import type { FindingSource } from './inspector/types.js';
 import { ALL_CTLD_FAMILIES, CTLD_FAMILIES } from './metrics.js';
 import { NodeReportStore } from './node-reports.js';
 import { createReportService } from './reports/index.js';
@@ -26,6 +28,8 @@ export interface CtldOptions {
   readonly exposition: ExpositionPort;
   /** Where each cycle's families go besides /metrics (InfluxDB, a test's memory); shut down when ctld stops. */
   readonly sinks?: readonly Sink[];
+  /** The mail service of findings (tests: a recording port); by default from `smtp` (none while it is off). */
+  readonly mail?: CtldMail;
 }
 
 /**
@@ -63,6 +67,10 @@ export function openReportService(opts: {
   cluster: string;
   /** Runs sacct and getent (default runCommand); ctld passes its poller's worker-thread runner. */
   run?: CommandRunner;
+  /** Told of every report written (end-of-job mails, the weekly summary). */
+  mail?: CtldMail;
+  /** The live inspector: its findings go into the job's report. */
+  findings?: FindingSource;
 }): Promise<ReportServicePort> {
   return createReportService(opts);
 }
@@ -74,13 +82,13 @@ export interface CtldHandle {
   readonly poller: SlurmPoller;
   /** The latest cycle; undefined before the first one finished. */
   view(): CycleView | undefined;
-  /** Stops polling (after the cycle in flight), closes the API, shuts the sinks down (InfluxDB flushes), closes reports; once. */
+  /** Stops polling (after the cycle in flight), closes the API, shuts the sinks down (InfluxDB flushes), closes reports, writes the inspector's state, stops mail; once. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts ctld: one Slurm poll per `interval` (aligned, never overlapping), node reports kept
- * in memory, webjobs and reports computed per cycle, the API and /metrics served from the last
+ * in memory, webjobs, live findings (mailed through the mail service) and reports computed per cycle, the API and /metrics served from the last
  * cycle (readers never cause a Slurm call), and the cycle's families exported to the sinks.
  * Throws ConfigError for unusable TLS, listen or secret settings before anything starts.
  */
@@ -96,6 +104,14 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     ...(config.slurm.binDir === undefined ? {} : { binDir: config.slurm.binDir }),
   });
   const store = new NodeReportStore({ maxAgeMs: config.nodeReports.maxAge, clockSkewMs: config.nodeReports.clockSkew });
+  // The first poll runs before the API listens: it names the cluster, so that a report archive
+  // that cannot open fails the start (when Slurm does not answer yet, the archive opens later).
+  let firstPoll: PollState | undefined = await poller.poll(Date.now());
+  const cluster = config.cluster ?? firstPoll.result?.snapshot.config.clusterName;
+  const run = poller.runner === undefined ? {} : { run: poller.runner };
+  const findings = await Promise.resolve()
+    .then(() => openFindings({ config, log, cluster, ...run, ...(opts.mail === undefined ? {} : { mail: opts.mail }) }))
+    .catch(closing([poller]));
   const open =
     opts.openReports ??
     ((cluster: string) =>
@@ -103,13 +119,11 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
         config,
         log: log.child({ part: 'reports' }),
         cluster,
-        ...(poller.runner === undefined ? {} : { run: poller.runner }),
+        ...run,
+        ...(findings.mail === undefined ? {} : { mail: findings.mail }),
+        ...(findings.inspector === undefined ? {} : { findings: findings.inspector }),
       }));
-  // The first poll runs before the API listens: it names the cluster, so that a report archive
-  // that cannot open fails the start (when Slurm does not answer yet, the archive opens later).
-  let firstPoll: PollState | undefined = await poller.poll(Date.now());
-  const cluster = config.cluster ?? firstPoll.result?.snapshot.config.clusterName;
-  let reports = cluster === undefined ? undefined : await open(cluster).catch(closing([poller]));
+  let reports = cluster === undefined ? undefined : await open(cluster).catch(closing([poller, findings]));
   const stats = { cycles: 0, cycleSeconds: 0, reportErrors: 0 };
   let view: CycleView | undefined;
   // The families of the last cycle, built at their first read (a scrape, the sinks' export):
@@ -128,6 +142,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     () => freshnessFamilies(freshness(view, Date.now(), config.interval)),
     () => store.families(Date.now()),
     () => reports?.families() ?? [],
+    () => findings.families(),
     () => selfFamilies(stats),
   ];
   for (const sink of sinks) if (sink.metrics) sources.push(() => sink.metrics?.() ?? []);
@@ -159,7 +174,19 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     // Each step below gives the event loop back every few ms: the API answers while a cycle computes.
     const webjobs = await computeWebjobsPaced({ jobs: snapshot?.jobs ?? [], reports: nodeReports, nowMs });
     const fresh = poll.result !== undefined && !poll.stale;
-    view = await buildCycleView({ cycle: ++stats.cycles, nowMs, poll, webjobs });
+    // The inspector judges fresh snapshots only (a failed poll says nothing of the jobs): it runs
+    // before the report service, so that a job that ended is no longer active when its report is built.
+    const active =
+      fresh && snapshot !== undefined
+        ? findings.observe({
+            nowMs,
+            cluster: cluster ?? snapshot.config.clusterName ?? 'slurm',
+            jobs: snapshot.jobs,
+            webjobs,
+            reports: nodeReports,
+          })
+        : findings.active();
+    view = await buildCycleView({ cycle: ++stats.cycles, nowMs, poll, webjobs, findings: active });
     // The families built from the previous cycle (~90,000 samples) are never read again: drop them now.
     latest = undefined;
     buildLatest = () => ({
@@ -185,7 +212,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
 
   const address = await server
     .start()
-    .catch(closing([poller, reports, ...sinks.map((s) => ({ close: () => s.shutdown() }))]));
+    .catch(closing([poller, reports, findings, ...sinks.map((s) => ({ close: () => s.shutdown() }))]));
   log.info(
     {
       listen: `${address.host}:${address.port}`,
@@ -215,6 +242,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
           ...sinks.map((s) => s.shutdown()),
           reports?.close(),
           poller.close(),
+          findings.close(),
         ]);
         for (const r of results)
           if (r.status === 'rejected') log.error({ err: String(r.reason) }, 'ctld shutdown step failed');

@@ -11,3 +11,4 @@ export * from './reports/index.js';
 export * from './co2.js';
 export * from './slices.js';
 export { createMailService, type MailService, type MailServiceDeps } from './mail/index.js';
+export * from './inspector/index.js';
