@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CTLD_FAMILIES, MAIL_FAMILIES, NODE_REPORT_FAMILIES, REPORT_FAMILIES } from '@slurmscope/ctld';
+import {
+  CTLD_FAMILIES,
+  INSPECTOR_FAMILIES,
+  MAIL_FAMILIES,
+  NODE_REPORT_FAMILIES,
+  REPORT_FAMILIES,
+} from '@slurmscope/ctld';
 import { emptyStats, statsFamilies } from '@slurmscope/influxdb';
 import type { FamilyDesc } from '@slurmscope/model';
 import { AGENT_FAMILIES, CTLD_REPORTS_FAMILY, THROTTLE_FAMILIES } from '@slurmscope/node-agent';
@@ -29,6 +35,7 @@ function declared(): FamilyDesc[] {
     ...Object.values(REPORT_FAMILIES),
     ...Object.values(NODE_REPORT_FAMILIES),
     ...Object.values(MAIL_FAMILIES),
+    ...Object.values(INSPECTOR_FAMILIES),
     ...statsFamilies(emptyStats(), { queuePoints: 0, spoolPoints: 0, spoolBytes: 0 }),
   ];
 }

@@ -14,6 +14,15 @@ test('formatReportText: unmeasured energy reads "not measured", findings and a m
     energy: { measured_joules: null, overhead_joules: null, kwh: null },
     script: null,
     script_source: null,
+    // A 10-minute job is too short for the inspector's 40 minutes (grace + sustain): given here.
+    findings: [
+      {
+        kind: 'low_cpu_efficiency' as const,
+        severity: 'warning' as const,
+        message: 'the job used 5 % of the CPU time it held (below 30 %)',
+        value: 0.05,
+      },
+    ],
   };
   const text = formatReportText({ ...r, co2: { ...r.co2, intensity_g_per_kwh: null } });
   assert.match(text, /^ {2}energy {6}not measured$/m);
