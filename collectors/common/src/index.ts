@@ -10,3 +10,4 @@ export * from './secret.js';
 export * from './node-report.js';
 export * from './schedule.js';
 export * from './process.js';
+export * from './atomic-file.js';
