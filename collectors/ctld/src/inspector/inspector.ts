@@ -208,7 +208,9 @@ export class LiveInspector implements FindingSource {
       e.mailed.push(f.kind);
       this.dirty = true;
       try {
-        mail.raised({ ...f, cost: costOf(e.cost, this.cost) });
+        // The figures at hand-off: a finding raised before minElapsed (an OOM kill at minute 3)
+        // must not look too short to the mail service, which judges elapsedSeconds.
+        mail.raised({ ...f, elapsedSeconds: Math.round(elapsedMs / 1000), cost: costOf(e.cost, this.cost) });
       } catch (err) {
         // The port promises not to throw; if it does, this finding is not offered again (no mail loop).
         this.opts.log.error({ jobid: e.jobid, kind: f.kind, err: errorMessage(err) }, 'mail port failed');
