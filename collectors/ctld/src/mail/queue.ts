@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage } from '@slurmscope/common';
+import { errorMessage, writeFileAtomic } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 
 /** One mail waiting in `<stateDir>/mail/queue`, one JSON file each. */
@@ -55,7 +55,7 @@ interface Entry {
 }
 
 /**
- * The disk queue: each mail a file (written tmp + rename, 0600), at most `maxQueued`, sent one at
+ * The disk queue: each mail a file (writeFileAtomic, 0600), at most `maxQueued`, sent one at
  * a time in the order queued, deleted only once the server accepted it. SMTP down: retried with
  * backoff for as long as it takes; only a permanent refusal of the recipient gives a mail up.
  */
@@ -91,9 +91,7 @@ export class MailQueue {
     if (this.entries.length >= this.opts.maxQueued) return 'full';
     const hash = createHash('sha256').update(mail.messageId).digest('hex').slice(0, 16);
     const file = `${String(mail.queuedAtMs).padStart(15, '0')}-${String(++this.seq).padStart(6, '0')}-${hash}.json`;
-    const tmp = join(this.opts.dir, `.${file}.tmp`);
-    writeFileSync(tmp, JSON.stringify(mail), { mode: 0o600 });
-    renameSync(tmp, join(this.opts.dir, file));
+    writeFileAtomic(join(this.opts.dir, file), JSON.stringify(mail), 0o600);
     this.entries.push({ file, mail, attempts: 0, notBefore: 0 });
     this.ids.add(mail.messageId);
     this.kick();

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errorMessage } from '@slurmscope/common';
+import { errorMessage, writeFileAtomic } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { FindingView } from './content.js';
 
@@ -88,7 +88,7 @@ export function pruneState(s: MailStateData, nowMs: number): void {
 }
 
 /**
- * The mail state on disk: read once at start, written whole (tmp + rename, 0600) a moment after a
+ * The mail state on disk: read once at start, written whole (writeFileAtomic, 0600) a moment after a
  * change (`changed`) or at once (`saveNow`, for digests and summaries: never sent twice).
  */
 export class MailStateFile {
@@ -120,12 +120,9 @@ export class MailStateFile {
     clearTimeout(this.timer);
     this.timer = undefined;
     const file = join(this.dir, 'state.json');
-    const tmp = `${file}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, JSON.stringify(this.data), { mode: 0o600 });
-      chmodSync(tmp, 0o600);
-      renameSync(tmp, file);
+      writeFileAtomic(file, JSON.stringify(this.data), 0o600);
     } catch (err) {
       this.log.error({ file, err: errorMessage(err) }, 'cannot write the mail state');
     }
