@@ -38,18 +38,19 @@ export function idPart(s: string): string {
 }
 
 /**
- * An SMTP error that will not go away by retrying this mail: a 5xx refusing the recipient
- * (EENVELOPE) or the message itself (EMESSAGE). A 5xx at login or a 4xx is the server's state,
- * retried with the queue's backoff.
+ * What a failed send means for the queue. The server answered about this mail (nodemailer's
+ * EENVELOPE: a recipient refused; EMESSAGE: the message refused): a 5xx is given up for good
+ * ('permanent'), a 4xx (450 mailbox busy, 452 too many recipients or no room, greylisting) is this
+ * mail's state, retried with its own backoff while the other mails go on ('mail'). Anything else
+ * (no connection, timeout, a 4xx or 5xx at login) is the server's state: the whole queue waits
+ * ('server').
  */
-export function isPermanent(err: unknown): boolean {
+export function failureScope(err: unknown): 'permanent' | 'mail' | 'server' {
   const e = err as { responseCode?: unknown; code?: unknown };
-  return (
-    typeof e.responseCode === 'number' &&
-    e.responseCode >= 500 &&
-    e.responseCode < 600 &&
-    (e.code === 'EENVELOPE' || e.code === 'EMESSAGE')
-  );
+  if (typeof e.responseCode !== 'number' || (e.code !== 'EENVELOPE' && e.code !== 'EMESSAGE')) return 'server';
+  if (e.responseCode >= 500 && e.responseCode < 600) return 'permanent';
+  if (e.responseCode >= 400 && e.responseCode < 500) return 'mail';
+  return 'server';
 }
 
 /** What {@link makeDeliver} needs. */
@@ -86,7 +87,7 @@ export function makeDeliver(o: DeliverOptions): (mail: QueuedMail) => Promise<vo
       });
       o.log.info({ to, subject: mail.subject, messageId: mail.messageId }, 'mail sent');
     } catch (err) {
-      throw new MailDeliveryError(`${to}: ${errorMessage(err)}`, isPermanent(err) ? 'permanent' : 'server');
+      throw new MailDeliveryError(`${to}: ${errorMessage(err)}`, failureScope(err));
     }
   };
 }

@@ -45,7 +45,17 @@ export interface MailQueueOptions {
   /** The first retry's delay (default 5 s), doubled each time up to `retryCapMs` (default 5 min). */
   readonly retryBaseMs?: number;
   readonly retryCapMs?: number;
+  /** The clock of `queuedAtMs` (Date.now by default), for {@link MAX_MAIL_AGE_MS}. */
+  readonly now?: () => number;
 }
+
+/**
+ * A mail that still fails this long after it was queued is given up (logged, counted as failed):
+ * a recipient refused with a 4xx for days, an address the addressCommand never finds, or an SMTP
+ * server down for days; news of a job this old is no use to its user. A constant, not a config
+ * key: three days outlast a long weekend's outage.
+ */
+export const MAX_MAIL_AGE_MS = 3 * 24 * 3600 * 1000;
 
 interface Entry {
   readonly file: string;
@@ -57,7 +67,7 @@ interface Entry {
 /**
  * The disk queue: each mail a file (writeFileAtomic, 0600), at most `maxQueued`, sent one at
  * a time in the order queued, deleted only once the server accepted it. SMTP down: retried with
- * backoff for as long as it takes; only a permanent refusal of the recipient gives a mail up.
+ * backoff; a permanent refusal of the recipient, or failing for MAX_MAIL_AGE_MS, gives a mail up.
  */
 export class MailQueue {
   private readonly entries: Entry[] = [];
@@ -192,8 +202,13 @@ export class MailQueue {
     };
     if (scope === 'permanent') {
       this.opts.log.error(fields, 'mail refused for good by the server; given up');
-      this.remove(entry);
-      this.opts.onDone(entry.mail, 'failed');
+      this.giveUp(entry);
+      return;
+    }
+    const ageMs = (this.opts.now ?? Date.now)() - entry.mail.queuedAtMs;
+    if (ageMs >= MAX_MAIL_AGE_MS) {
+      this.opts.log.error({ ...fields, scope, ageMs }, 'mail still not sent after 3 days in the queue; given up');
+      this.giveUp(entry);
       return;
     }
     const attempts = scope === 'server' ? ++this.serverFailures : ++entry.attempts;
@@ -203,6 +218,11 @@ export class MailQueue {
     // The first failure and every tenth are warnings; a server down for hours does not flood the log.
     const level = attempts === 1 || attempts % 10 === 0 ? 'warn' : 'debug';
     this.opts.log[level]({ ...fields, attempts, retryInMs }, `mail not sent (${scope}); retrying`);
+  }
+
+  private giveUp(entry: Entry): void {
+    this.remove(entry);
+    this.opts.onDone(entry.mail, 'failed');
   }
 
   private remove(entry: Entry): void {
