@@ -51,7 +51,8 @@ test('sustain: a measured cycle without the condition resets it; a cycle without
     runMinutes(inspector, [0, 40], [job], withGap(gap));
     return minuteOf(inspector.active()[0]);
   };
-  assert.equal(raisedAt({}), 20, 'no fresh report for 3 cycles: the sustain from minute 10 goes on');
+  // Held 10..13 (3 min), no data 14..16, held at 17: the step 13..17 counts 3 min (3 cycles, the cap).
+  assert.equal(raisedAt({}), 21, 'no fresh report for 3 cycles: the sustain from minute 10 goes on, not reset');
   assert.equal(raisedAt(EVEN), 27, 'even load at 14..16: the sustain starts again at 17');
 });
 

@@ -53,6 +53,8 @@ export class LiveInspector implements FindingSource {
   private readonly state: InspectorState;
   private readonly cost: CostSettings;
   private dirty = false;
+  /** When figures that change every cycle (time held, cost) last marked the state to be written. */
+  private lastMinuteMark = -Infinity;
   private lastSaveError: string | undefined;
 
   constructor(private readonly opts: InspectorOptions) {
@@ -73,6 +75,7 @@ export class LiveInspector implements FindingSource {
       this.judge(c, job, w, energy.get(job.jobid));
     }
     this.settleEnded(c.nowMs, inSnapshot);
+    if (this.dirty) this.lastMinuteMark = c.nowMs; // any write carries the figures of the minute
     this.flush();
     return this.active();
   }
@@ -152,26 +155,32 @@ export class LiveInspector implements FindingSource {
 
   private judgeSustained(x: Judging, w: Webjob, kind: SustainedKind): void {
     const rule = ruleFor(this.opts.config, kind, w.partition);
+    const track = x.entry.sustain[kind];
     if (!rule.enabled || this.has(x.entry, kind)) {
-      if (x.entry.since[kind] !== undefined) [x.entry.since[kind], this.dirty] = [undefined, true];
+      if (track !== undefined) {
+        delete x.entry.sustain[kind];
+        this.dirty = true;
+      }
       return;
     }
     const r = SUSTAINED_CHECKS[kind](w, rule.threshold);
     const step = sustainStep({
       nowMs: x.c.nowMs,
-      since: x.entry.since[kind],
+      track,
       elapsedMs: x.elapsedMs,
       graceMs: rule.graceMs,
       sustainMs: rule.sustainMs,
+      maxStepMs: this.cost.maxStepMs,
       holds: r.measured ? r.holds : undefined,
     });
-    if (step.since !== x.entry.since[kind]) {
-      if (step.since === undefined) delete x.entry.since[kind];
-      else x.entry.since[kind] = step.since;
-      this.dirty = true;
+    if (step.track !== track) {
+      if (step.track === undefined) delete x.entry.sustain[kind];
+      else x.entry.sustain[kind] = step.track;
+      if (step.track === undefined || track === undefined) this.dirty = true;
+      else this.onceAMinute(x.c.nowMs); // time held goes on: written at most once a minute, not every cycle
     }
     if (!step.fire || !r.measured) return;
-    delete x.entry.since[kind];
+    delete x.entry.sustain[kind];
     this.raise(x, kind, { value: r.value, threshold: rule.threshold, message: r.message, nodes: r.nodes });
   }
 
@@ -223,9 +232,9 @@ export class LiveInspector implements FindingSource {
     const keep = this.opts.keepEndedMs ?? 7 * 24 * 3600 * 1000;
     for (const [id, e] of this.state.jobs) {
       if (inSnapshot.has(id)) continue;
-      if (e.endedMs === undefined && e.raised.length > 0) [e.endedMs, e.since, this.dirty] = [nowMs, {}, true];
+      if (e.endedMs === undefined && e.raised.length > 0) [e.endedMs, e.sustain, this.dirty] = [nowMs, {}, true];
       else if (e.endedMs === undefined || nowMs - e.endedMs > keep) {
-        this.dirty ||= e.endedMs !== undefined || Object.keys(e.since).length > 0;
+        this.dirty ||= e.endedMs !== undefined || Object.keys(e.sustain).length > 0;
         this.state.jobs.delete(id);
       }
     }
@@ -244,6 +253,13 @@ export class LiveInspector implements FindingSource {
     );
     for (const e of order.slice(0, over)) this.state.jobs.delete(e.jobid);
     this.opts.log.warn({ dropped: over, max }, 'inspector state full: dropped the oldest jobs');
+    this.dirty = true;
+  }
+
+  /** Marks the state to be written if the last such mark is a minute old (a restart loses at most a minute). */
+  private onceAMinute(nowMs: number): void {
+    if (nowMs - this.lastMinuteMark < 60_000) return;
+    this.lastMinuteMark = nowMs;
     this.dirty = true;
   }
 

@@ -90,10 +90,12 @@ test('state: written only when something changed', (t) => {
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text); // a marker: rewritten files would lose the mtime below
   const marker = statSync(file).mtimeMs;
-  cycle(inspector, 11, [job], UNEVEN);
-  assert.equal(statSync(file).mtimeMs, marker, 'the sustain goes on: no change, no write');
+  cycle(inspector, 10.5, [job], UNEVEN);
+  assert.equal(statSync(file).mtimeMs, marker, 'the sustain goes on: not written within the minute');
   assert.ok(written > 0);
-  assert.match(text, /"uneven_load":/);
+  assert.match(text, /"uneven_load":\{"heldMs":0,/);
+  cycle(inspector, 11, [job], UNEVEN);
+  assert.match(readFileSync(file, 'utf8'), /"uneven_load":\{"heldMs":60000,/, 'a minute later: the time held written');
 });
 
 test('a corrupt state file is logged with its path, moved aside, and ctld starts empty', (t) => {
@@ -124,4 +126,46 @@ test('a corrupt state file is logged with its path, moved aside, and ctld starts
     readdirSync(join(file, '..')).filter((f) => f.includes('corrupt')),
     [],
   );
+});
+
+test('restart after an hour of downtime does not raise at once', (t) => {
+  const file = stateFile(t);
+  const job = twoNodeJob();
+  const first = makeInspector({ stateFile: file });
+  runMinutes(first.inspector, [0, 15], [job], UNEVEN);
+  assert.deepEqual(first.inspector.active(), [], 'held 10..15: 5 of the 10 min sustain');
+  const second = makeInspector({ stateFile: file });
+  runMinutes(second.inspector, [75, 76], [job], UNEVEN);
+  assert.deepEqual(second.inspector.active(), [], 'the hour down counts 3 min (the cap), not 60');
+  cycle(second.inspector, 77, [job], UNEVEN);
+  assert.deepEqual(
+    second.inspector.active().map((f) => [f.kind, (f.raisedAtMs - T0) / MIN]),
+    [['uneven_load', 77]],
+    '5 + 3 + 1 + 1 min held',
+  );
+});
+
+test("a state file with the first release's `since` loads; those sustains restart", (t) => {
+  const file = stateFile(t);
+  mkdirSync(join(file, '..'), { recursive: true });
+  const entry = {
+    jobid: '7',
+    displayId: '7',
+    user: 'alice',
+    account: 'physics',
+    partition: 'batch',
+    since: { uneven_load: T0 },
+    oomSeen: { n1: 1 },
+    cost: { idleCpuSeconds: 0, idleGpuSeconds: 0, cpuMeasured: false, gpuMeasured: false, energy: {} },
+    raised: [],
+    mailed: [],
+    lastSeenMs: T0,
+  };
+  writeFileSync(file, JSON.stringify({ version: 1, totals: {}, jobs: [entry] }));
+  const { inspector, log } = makeInspector({ stateFile: file });
+  assert.equal(log.records.filter((r) => r.level === 'error').length, 0);
+  runMinutes(inspector, [60, 69], [twoNodeJob()], UNEVEN);
+  assert.deepEqual(inspector.active(), [], 'the old start (minute 0) is not taken: held 60..69 is 9 min');
+  cycle(inspector, 70, [twoNodeJob()], UNEVEN);
+  assert.equal(inspector.active().length, 1);
 });

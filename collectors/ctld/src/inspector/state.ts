@@ -4,6 +4,7 @@ import { errorMessage, type FindingKind } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { SustainedKind } from './checks/index.js';
 import { emptyTally, type CostTally } from './cost.js';
+import type { SustainTrack } from './sustain.js';
 import type { RaisedFinding } from './types.js';
 
 /** What the inspector keeps about one job, running or ended (until its report took the findings). */
@@ -13,8 +14,8 @@ export interface JobEntry {
   user: string;
   account: string;
   partition: string;
-  /** Per rule, when its condition started to hold without a break (ms). */
-  since: Partial<Record<SustainedKind, number>>;
+  /** Per rule, how long its condition has held over measured cycles (absent: it does not). */
+  sustain: Partial<Record<SustainedKind, SustainTrack>>;
   /** OOM kills last seen per node. */
   oomSeen: Record<string, number>;
   cost: CostTally;
@@ -38,7 +39,7 @@ export function newEntry(
   j: Pick<JobEntry, 'jobid' | 'displayId' | 'user' | 'account' | 'partition'>,
   nowMs: number,
 ): JobEntry {
-  return { ...j, since: {}, oomSeen: {}, cost: emptyTally(), raised: [], mailed: [], lastSeenMs: nowMs };
+  return { ...j, sustain: {}, oomSeen: {}, cost: emptyTally(), raised: [], mailed: [], lastSeenMs: nowMs };
 }
 
 /** An entry worth a line in the file: something a restart must neither forget nor repeat. */
@@ -46,7 +47,7 @@ function worthKeeping(e: JobEntry): boolean {
   return (
     e.raised.length > 0 ||
     e.endedMs !== undefined ||
-    Object.keys(e.since).length > 0 ||
+    Object.keys(e.sustain).length > 0 ||
     Object.values(e.oomSeen).some((v) => v > 0)
   );
 }
@@ -67,11 +68,24 @@ function isEntry(v: unknown): v is JobEntry {
     Array.isArray(v['raised']) &&
     v['raised'].every((f) => isObject(f) && typeof f['kind'] === 'string' && typeof f['message'] === 'string') &&
     Array.isArray(v['mailed']) &&
-    isObject(v['since']) &&
     isObject(v['oomSeen']) &&
     isObject(v['cost']) &&
     isObject(v['cost']['energy'])
   );
+}
+
+const isTrack = (v: unknown): v is SustainTrack =>
+  isObject(v) && typeof v['heldMs'] === 'number' && typeof v['lastMeasuredMs'] === 'number';
+
+/**
+ * The entry with its well-formed sustain tracks only. Files of the first release kept `since`
+ * (a wall-clock start, which counted gaps and downtime as held): dropped, those sustains restart.
+ */
+function withTracks(j: JobEntry & { since?: unknown }): JobEntry {
+  const rest: JobEntry & { since?: unknown } = { ...j };
+  delete rest.since;
+  const tracks = isObject(rest.sustain) ? Object.entries(rest.sustain).filter(([, t]) => isTrack(t)) : [];
+  return { ...rest, sustain: Object.fromEntries(tracks) };
 }
 
 /** Parses a state file's text; throws an Error saying what is wrong. */
@@ -83,7 +97,7 @@ export function parseState(text: string): InspectorState {
   const bad = jobs.findIndex((j) => !isEntry(j));
   if (bad >= 0) throw new Error(`job entry ${bad} is malformed`);
   return {
-    jobs: new Map((jobs as JobEntry[]).map((j) => [j.jobid, j])),
+    jobs: new Map((jobs as JobEntry[]).map((j) => [j.jobid, withTracks(j)])),
     totals: totals as InspectorState['totals'],
   };
 }
