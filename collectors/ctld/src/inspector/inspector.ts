@@ -123,6 +123,8 @@ export class LiveInspector implements FindingSource {
   private judge(c: InspectorCycle, job: JobInfo, w: Webjob, energy: ReadonlyMap<string, number> | undefined): void {
     const entry = this.entry(job, c.nowMs);
     addCycle(entry.cost, w, energy, c.nowMs, this.cost);
+    // The cost so far of a job worth a line in the state survives a restart, without a write every cycle.
+    if (entry.raised.length > 0 || Object.keys(entry.sustain).length > 0) this.onceAMinute(c.nowMs);
     // A job without a start time cannot be given its grace: it is not judged.
     if (job.startTimeMs === undefined) return;
     const elapsedMs = Math.max(0, c.nowMs - job.startTimeMs);

@@ -169,3 +169,15 @@ test("a state file with the first release's `since` loads; those sustains restar
   cycle(inspector, 70, [twoNodeJob()], UNEVEN);
   assert.equal(inspector.active().length, 1);
 });
+
+test('restart: the cost so far is written within a minute', (t) => {
+  const file = stateFile(t);
+  const job = twoNodeJob();
+  const figures = (m: number): NodeFigures => ({ n1: { cpus: 2, cpuUtilization: 0.5, oomKills: m < 1 ? 0 : 1 } });
+  const first = makeInspector({ stateFile: file });
+  runMinutes(first.inspector, [0, 5], [job], figures);
+  const second = makeInspector({ stateFile: file });
+  // 5 steps of 60 s, 2 CPUs half idle: 300 idle CPU-seconds, all written by minute 5 (not only minute 1's 60).
+  const cost = second.inspector.active()[0]?.cost.idleCpuHours ?? 0;
+  assert.ok(Math.abs(cost - 300 / 3600) < 1e-9, String(cost));
+});
