@@ -114,8 +114,21 @@ test('mail queue: SMTP down, ctld restarted, then the real sink: every mail once
   // 4. Once more: a restart sends nothing again.
   const after = start(stack.smtp.port);
   assert.equal(queued(after.svc), 0);
+
+  // 5. A crash right after a mail reached the sink (no close): the restarted ctld does not mail
+  // that job and kind again, neither live nor at the job's end.
+  const late = finding('9103', 'uneven_load');
+  after.svc.raised(late);
+  await waitFor(() => (sinkMessageIds(domain).length >= 4 && queued(after.svc) === 0 ? true : undefined), {
+    timeoutMs: 20_000,
+    what: `the mail about 9103 in ${stack.paths.mail} and an empty queue`,
+  });
+  const crashed = start(stack.smtp.port); // `after` is never closed before this start
+  crashed.svc.raised(late);
+  assert.equal(queued(crashed.svc), 0, 'raised again after a crash: no new mail');
+  await crashed.svc.close(1000);
   await after.svc.close(1000);
-  assert.equal(sinkMessageIds(domain).length, 3, 'nothing doubled');
+  assert.equal(sinkMessageIds(domain).length, 4, 'nothing doubled');
   const mail = readdirSync(stack.paths.mail)
     .filter((f) => f.endsWith('.eml'))
     .map((f) => readFileSync(join(stack.paths.mail, f), 'utf8'))

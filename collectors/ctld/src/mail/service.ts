@@ -187,6 +187,9 @@ export class FindingMailer implements FindingMailPort {
     }
     this.limited.delete(view.user);
     s.sent[view.user] = [...times, now];
+    // The job+kind keys reach the disk before the mail does: the mail may be sent and its queue
+    // file deleted within milliseconds, and a crash before a debounced write would mail it again.
+    p.state.saveNow();
     this.enqueue({
       messageId: `<slurmscope.${idPart(view.cluster)}.${idPart(view.jobid)}.${kinds.join('.')}@${p.idHost}>`,
       what: 'finding',
