@@ -220,3 +220,18 @@ test('bounded: beyond maxJobs the longest-ended jobs go first', () => {
   assert.deepEqual(kinds(inspector.forReport('2')), ['2:uneven_load'], 'job 2 kept for its report');
   assert.ok(log.records.some((r) => r.msg.includes('inspector state full')));
 });
+
+test('active findings only for RUNNING jobs: a requeued or suspended job keeps its findings, not shown', () => {
+  for (const state of ['PENDING', 'SUSPENDED']) {
+    const { inspector } = makeInspector();
+    const job = twoNodeJob();
+    runMinutes(inspector, [0, 20], [job], UNEVEN);
+    assert.deepEqual(kinds(inspector.active()), ['7:uneven_load'], state);
+    cycle(inspector, 21, [twoNodeJob({ state })], {});
+    assert.deepEqual(inspector.active(), [], `${state}: not active`);
+    assert.deepEqual(inspector.families()[0]?.samples, [], `${state}: no slurmscope_job_finding`);
+    assert.deepEqual(kinds(inspector.forReport('7')), ['7:uneven_load'], `${state}: kept for the report`);
+    cycle(inspector, 22, [job], UNEVEN);
+    assert.deepEqual(kinds(inspector.active()), ['7:uneven_load'], `${state}: running again, active again`);
+  }
+});

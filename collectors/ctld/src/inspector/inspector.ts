@@ -70,6 +70,7 @@ export class LiveInspector implements FindingSource {
     const inSnapshot = new Set<string>();
     for (const job of c.jobs) {
       inSnapshot.add(job.jobid);
+      this.noteRunning(job);
       const w = byId.get(job.jobid);
       if (job.state !== 'RUNNING' || w === undefined || isExempt(this.opts.config, job)) continue;
       this.judge(c, job, w, energy.get(job.jobid));
@@ -80,10 +81,10 @@ export class LiveInspector implements FindingSource {
     return this.active();
   }
 
-  /** The findings of running jobs, with their cost so far. */
+  /** The findings of running jobs (RUNNING in the latest snapshot), with their cost so far. */
   active(): RaisedFinding[] {
     return [...this.state.jobs.values()]
-      .filter((e) => e.endedMs === undefined)
+      .filter((e) => e.endedMs === undefined && e.notRunning !== true)
       .flatMap((e) => e.raised.map((f) => ({ ...f, cost: costOf(e.cost, this.cost) })));
   }
 
@@ -144,6 +145,15 @@ export class LiveInspector implements FindingSource {
     e.lastSeenMs = nowMs;
     if (e.endedMs !== undefined) [e.endedMs, this.dirty] = [undefined, true]; // requeued: it runs again
     return e;
+  }
+
+  /** Notes whether a job it keeps is RUNNING: a requeued (PENDING) or SUSPENDED job's findings are not active. */
+  private noteRunning(job: JobInfo): void {
+    const e = this.state.jobs.get(job.jobid);
+    if (e === undefined || (e.notRunning === true) === (job.state !== 'RUNNING')) return;
+    if (job.state === 'RUNNING') delete e.notRunning;
+    else e.notRunning = true;
+    this.dirty = true;
   }
 
   private judgeOom(x: Judging, w: Webjob): void {

@@ -23,6 +23,8 @@ export interface JobEntry {
   raised: RaisedFinding[];
   /** Kinds already passed to the mail port. */
   mailed: FindingKind[];
+  /** True while the latest snapshot lists the job in another state than RUNNING (requeued, suspended). */
+  notRunning?: boolean;
   /** When the job left the Slurm snapshot; absent while it runs. */
   endedMs?: number;
   lastSeenMs: number;
