@@ -109,11 +109,14 @@ export class FindingMailer implements FindingMailPort {
     const s = p.state.data;
     const now = p.now();
     for (const [user, items] of Object.entries(s.pending)) {
-      if (items.length === 0) continue;
+      if (items.length === 0) {
+        delete s.pending[user];
+        continue;
+      }
       const cluster = p.cluster ?? items[0]!.cluster;
       const view = digestView(user, cluster, items);
       const stamp = Math.floor(now / 60_000);
-      this.enqueue({
+      const outcome = this.enqueue({
         messageId: `<slurmscope.${idPart(cluster)}.digest.${idPart(user)}.${stamp}@${p.idHost}>`,
         what: 'digest',
         user,
@@ -123,8 +126,9 @@ export class FindingMailer implements FindingMailPort {
         keys: [],
         queuedAtMs: now,
       });
+      // Kept for the next digest when the queue was full or could not be written: never lost.
+      if (outcome === 'queued' || outcome === 'duplicate') delete s.pending[user];
     }
-    s.pending = {};
     s.digestDueMs = this.runs[0]?.nextRunMs();
     // At once: a digest enqueued must not be enqueued again by a restart.
     p.state.saveNow();
@@ -233,14 +237,15 @@ export class FindingMailer implements FindingMailPort {
     if (items.length > MAX_PENDING_PER_USER) items.splice(0, items.length - MAX_PENDING_PER_USER);
   }
 
-  private enqueue(mail: QueuedMail): void {
+  /** Queues a mail; 'error' when it could not be written (logged and counted as failed, like 'full'). */
+  private enqueue(mail: QueuedMail): ReturnType<MailQueue['add']> | 'error' {
     let outcome: ReturnType<MailQueue['add']>;
     try {
       outcome = this.p.queue.add(mail);
     } catch (err) {
       this.p.counters.failed++;
-      this.p.log.error({ messageId: mail.messageId, err: String(err) }, 'cannot write a mail into the queue; lost');
-      return;
+      this.p.log.error({ messageId: mail.messageId, err: String(err) }, 'cannot write a mail into the queue');
+      return 'error';
     }
     if (outcome === 'full') {
       this.p.counters.failed++;
@@ -249,5 +254,6 @@ export class FindingMailer implements FindingMailPort {
         'mail queue full (smtp.maxQueued); mail refused',
       );
     }
+    return outcome;
   }
 }
