@@ -52,7 +52,7 @@ export const inspectorRulesSchema = z
   .strictObject({
     /** A job's OOM-kill count rose: raised at once (threshold and periods are not used). */
     oom_killed: z.strictObject({ enabled: z.boolean().default(true) }).default({}),
-    /** Memory peak / limit on any node at or above threshold: an OOM kill is coming. */
+    /** Working set (usage minus inactive file cache) / limit on any node at or above threshold: an OOM kill is coming. */
     memory_near_limit: liveRule(0.95, '0ms', '0ms'),
     /** An allocated GPU below threshold utilization. */
     idle_gpus: liveRule(0.05, '10m', '15m'),

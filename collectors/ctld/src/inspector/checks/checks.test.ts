@@ -88,19 +88,26 @@ test('idle_gpus: any allocated GPU below the threshold', () => {
   assert.match(r.message, /1 of the 2 GPUs the job holds ran below 5 %/);
 });
 
-test('memory_near_limit: peak (or use without a peak) over the limit on any node', () => {
+test('memory_near_limit: the working set (usage minus inactive file cache) over the limit on any node', () => {
   const cases: [string, Webjob, ReturnType<typeof summary>][] = [
     [
-      'peak at 96 %',
-      job([node('a', { memoryPeakBytes: 0.96 * 64 * GiB, memoryUsedBytes: GiB, memoryLimitBytes: 64 * GiB })]),
+      'working set at 96 %',
+      job([node('a', { memoryUsedBytes: 0.96 * 8 * GiB, memoryLimitBytes: 8 * GiB })]),
       [true, 0.96],
     ],
     [
-      'use without a peak',
-      job([node('a', { memoryUsedBytes: 0.95 * 8 * GiB, memoryLimitBytes: 8 * GiB })]),
-      [true, 0.95],
+      'page cache in the peak is no risk: peak 99 %, working set 20 %',
+      job([
+        node('a', { memoryPeakBytes: 0.99 * 64 * GiB, memoryUsedBytes: 0.2 * 64 * GiB, memoryLimitBytes: 64 * GiB }),
+      ]),
+      [false, 0.2],
     ],
-    ['94 %', job([node('a', { memoryPeakBytes: 0.94 * GiB, memoryLimitBytes: GiB })]), [false, 0.94]],
+    ['94 %', job([node('a', { memoryUsedBytes: 0.94 * GiB, memoryLimitBytes: GiB })]), [false, 0.94]],
+    [
+      'a peak without a working set figure',
+      job([node('a', { memoryPeakBytes: GiB, memoryLimitBytes: GiB })]),
+      'unmeasured',
+    ],
     ['no limit (unlimited)', job([node('a', { memoryPeakBytes: 64 * GiB, memoryUsedBytes: 1 })]), 'unmeasured'],
     ['no report', job([node('a', { reported: false })]), 'unmeasured'],
   ];
@@ -108,8 +115,8 @@ test('memory_near_limit: peak (or use without a peak) over the limit on any node
     assert.deepEqual(summary(SUSTAINED_CHECKS.memory_near_limit(w, 0.95)), want, name);
   const r = SUSTAINED_CHECKS.memory_near_limit(
     job([
-      node('a', { memoryPeakBytes: 10 * GiB, memoryLimitBytes: 64 * GiB }),
-      node('b', { memoryPeakBytes: 61.2 * GiB, memoryLimitBytes: 64 * GiB }),
+      node('a', { memoryUsedBytes: 10 * GiB, memoryPeakBytes: 63 * GiB, memoryLimitBytes: 64 * GiB }),
+      node('b', { memoryUsedBytes: 61.2 * GiB, memoryLimitBytes: 64 * GiB }),
     ]),
     0.95,
   );
@@ -118,7 +125,7 @@ test('memory_near_limit: peak (or use without a peak) over the limit on any node
     r.nodes.map((n) => `${n.node}: ${n.text}`),
     ['b: memory 61.2 of 64.0 GiB', 'a: memory 10.0 of 64.0 GiB'],
   );
-  assert.match(r.message, /96 % of the job's limit on b/);
+  assert.match(r.message, /working set\) reached 96 % of the job's limit on b/);
 });
 
 test('oom_killed: a rise over the count last seen, or above 0 at first sight', () => {
