@@ -235,3 +235,26 @@ test('active findings only for RUNNING jobs: a requeued or suspended job keeps i
     assert.deepEqual(kinds(inspector.active()), ['7:uneven_load'], `${state}: running again, active again`);
   }
 });
+
+test('a 1000-node job: the finding keeps the worst 10 nodes and counts the rest', () => {
+  const { inspector, mail } = makeInspector({ config: inspectorConfig({ minElapsed: '0ms' }) });
+  const names = Array.from({ length: 1000 }, (_, i) => `n${String(i).padStart(4, '0')}`);
+  const job = twoNodeJob({ nodes: names });
+  // Node i had i % 7 + 1 OOM kills: the worst (7 kills) first, by name.
+  const figures: NodeFigures = Object.fromEntries(names.map((n, i) => [n, { oomKills: (i % 7) + 1 }]));
+  cycle(inspector, 1, [job], figures);
+  const [f] = inspector.active();
+  assert.equal(f?.kind, 'oom_killed');
+  assert.equal(f?.nodes.length, 11);
+  assert.deepEqual(
+    f?.nodes.slice(0, 2).map((n) => `${n.node}: ${n.text}`),
+    ['n0006: 7 OOM kills', 'n0013: 7 OOM kills'],
+  );
+  assert.deepEqual(f?.nodes[10], { node: '…', text: 'and 990 more nodes', value: 990 });
+  assert.equal(
+    f?.value,
+    names.reduce((s, _, i) => s + (i % 7) + 1, 0),
+    'the job-level figure counts every node',
+  );
+  assert.equal(mail.raisedCalls[0]?.nodes.length, 11, 'the mail port gets the bounded list');
+});

@@ -3,7 +3,7 @@ import type { Logger, MetricFamily } from '@slurmscope/model';
 import type { JobReport } from '../reports/types.js';
 import type { JobInfo } from '../slurm/types.js';
 import type { Webjob } from '../webjobs.js';
-import { oomKilled, SUSTAINED_CHECKS, type SustainedKind } from './checks/index.js';
+import { oomKilled, SUSTAINED_CHECKS, worstNodes, type SustainedKind } from './checks/index.js';
 import { addCycle, costOf, type CostSettings } from './cost.js';
 import { inspectorFamilies } from './families.js';
 import { isExempt, ruleFor } from './rules.js';
@@ -213,6 +213,7 @@ export class LiveInspector implements FindingSource {
       raisedAtMs: x.c.nowMs,
       elapsedSeconds: Math.round(x.elapsedMs / 1000),
       ...what,
+      nodes: worstNodes(what.nodes),
       cost: costOf(e.cost, this.cost),
     };
     e.raised.push(f);

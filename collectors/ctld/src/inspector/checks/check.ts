@@ -36,3 +36,17 @@ export function cpuFigures(nodes: readonly WebjobNode[]): NodeFigure[] {
     .map((n) => ({ node: n.node, text: `CPU ${pct(n.cpuUtilization ?? 0)}`, value: n.cpuUtilization ?? 0 }))
     .sort((a, b) => a.value - b.value || a.node.localeCompare(b.node));
 }
+
+/** Most per-node figures a finding keeps (mails, the API, the report); the rest are counted. */
+export const MAX_NODE_FIGURES = 10;
+
+/**
+ * The first {@link MAX_NODE_FIGURES} figures (given busiest problem first), then one entry
+ * `{ node: '…', text: 'and N more nodes', value: N }` for the rest: a 1000-node job's finding
+ * stays a readable mail and a small state file.
+ */
+export function worstNodes(nodes: readonly NodeFigure[]): readonly NodeFigure[] {
+  if (nodes.length <= MAX_NODE_FIGURES) return nodes;
+  const more = nodes.length - MAX_NODE_FIGURES;
+  return [...nodes.slice(0, MAX_NODE_FIGURES), { node: '…', text: `and ${more} more nodes`, value: more }];
+}

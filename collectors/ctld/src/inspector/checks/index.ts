@@ -5,6 +5,7 @@ import { memoryNearLimit } from './memory-near-limit.js';
 import { unevenLoad } from './uneven-load.js';
 
 export { oomKilled, type OomResult } from './oom-killed.js';
+export { MAX_NODE_FIGURES, worstNodes } from './check.js';
 export type { Check, CheckResult } from './check.js';
 
 /** The live rules judged with grace and sustain, by kind (oom_killed is judged apart: at once). */
