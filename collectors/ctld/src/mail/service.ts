@@ -115,7 +115,8 @@ export class FindingMailer implements FindingMailPort {
       }
       const cluster = p.cluster ?? items[0]!.cluster;
       const view = digestView(user, cluster, items);
-      const stamp = Math.floor(now / 60_000);
+      // From the due time, not the clock: a digest re-run after a crash has the same Message-ID.
+      const stamp = Math.floor((s.digestDueMs ?? now) / 60_000);
       const outcome = this.enqueue({
         messageId: `<slurmscope.${idPart(cluster)}.digest.${idPart(user)}.${stamp}@${p.idHost}>`,
         what: 'digest',
@@ -141,7 +142,7 @@ export class FindingMailer implements FindingMailPort {
     const now = p.now();
     const cluster = p.cluster ?? s.week.cluster ?? 'unknown';
     const view = summaryView({ week: s.week, cluster, nowMs: now, timeZone: p.timeZone });
-    const stamp = Math.floor(now / 60_000);
+    const stamp = Math.floor((s.summaryDueMs ?? now) / 60_000);
     p.adminAddresses.forEach((to, i) =>
       this.enqueue({
         messageId: `<slurmscope.${idPart(cluster)}.summary.${stamp}.${i}@${p.idHost}>`,
@@ -195,7 +196,8 @@ export class FindingMailer implements FindingMailPort {
     // file deleted within milliseconds, and a crash before a debounced write would mail it again.
     p.state.saveNow();
     this.enqueue({
-      messageId: `<slurmscope.${idPart(view.cluster)}.${idPart(view.jobid)}.${kinds.join('.')}@${p.idHost}>`,
+      // One mail per set of kinds, sorted: the same findings give the same Message-ID.
+      messageId: `<slurmscope.${idPart(view.cluster)}.${idPart(view.jobid)}.${[...kinds].sort().join('.')}@${p.idHost}>`,
       what: 'finding',
       user: view.user,
       subject: `[slurmscope] job ${view.displayId} on ${view.cluster}${view.running ? ' (running)' : ''}: ${kinds
