@@ -184,11 +184,7 @@ export function viewOfReport(r: JobReport, kinds: ReadonlySet<FindingKind>, link
         title: KIND_TITLES[f.kind],
         message: f.message,
         // A live finding copied into the report carries its own per-node figures.
-        nodes:
-          (f as { nodes?: readonly { node: string; text: string }[] }).nodes?.map((n) => ({
-            node: n.node,
-            text: n.text,
-          })) ?? reportNodes(r, f.kind),
+        nodes: f.nodes?.map((n) => ({ node: n.node, text: n.text })) ?? reportNodes(r, f.kind),
         advice: adviceFor(f.kind, facts),
       })),
     cost,

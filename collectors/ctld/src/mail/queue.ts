@@ -132,7 +132,12 @@ export class MailQueue {
     while (this.running !== undefined) await this.running;
   }
 
-  /** Stops sending: waits up to `graceMs` for the mail in flight; queued mails stay on disk. */
+  /**
+   * Stops sending: waits up to `graceMs` for the mail in flight; queued mails stay on disk.
+   * Delivery is at least once: a mail the server accepted after the grace (the SMTP socket
+   * timeout is 20 s) or just before a crash, but not yet deleted here, is sent again at the next
+   * start, with the same Message-ID, so that the duplicate is recognisable.
+   */
   async close(graceMs = 5000): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
