@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeReportJob } from '@slurmscope/common';
-import { SlurmPlacement, checkJobs } from './node-report-checks.js';
+import { DEFAULT_LIMITS, SlurmPlacement, checkJobs, implausible } from './node-report-checks.js';
 import { parseSqueue } from './slurm/parse/squeue.js';
 import type { JobInfo, SlurmSnapshot } from './slurm/types.js';
 
@@ -52,4 +52,26 @@ test('SlurmPlacement: without a batch host from Slurm, the first node of the lis
   assert.equal(p.isBatchNode('a1', '9'), true);
   assert.equal(p.isBatchNode('b1', '9'), false);
   assert.equal(p.isBatchNode('a1', 'unknown'), false);
+});
+
+test('implausible: OOM-kill counts the live inspector would believe', () => {
+  const report = (oomKills: number | undefined) => ({
+    version: 1 as const,
+    node: 'a1',
+    timestampMs: T,
+    intervalMs: 30_000,
+    cpus: 4,
+    power: {},
+    jobs: [{ ...withScript('9'), ...(oomKills === undefined ? {} : { oomKills }) }],
+  });
+  const cases: [string, number | undefined, string | undefined][] = [
+    ['no count (cgroup v1 without oom_kill)', undefined, undefined],
+    ['none', 0, undefined],
+    ['a few', 3, undefined],
+    ['a million, the bound', 1e6, undefined],
+    ['above a million', 1e6 + 1, 'bad_value'],
+    ['absurd', 2 ** 52, 'bad_value'],
+  ];
+  for (const [name, oomKills, want] of cases)
+    assert.equal(implausible(report(oomKills), T, DEFAULT_LIMITS), want, name);
 });

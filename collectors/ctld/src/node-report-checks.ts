@@ -34,13 +34,20 @@ export interface PlausibilityLimits {
   readonly maxAgeMs: number;
 }
 
+/**
+ * Most OOM kills believed of one job on one node: each is a process the kernel killed, so more
+ * than a million is a broken agent (or a forged report), and it would be mailed as a finding.
+ */
+export const MAX_OOM_KILLS = 1e6;
+
 /** Defaults of {@link PlausibilityLimits} (ctld's `nodeReports.clockSkew` and `nodeReports.maxAge`). */
 export const DEFAULT_LIMITS: PlausibilityLimits = { clockSkewMs: 60_000, maxAgeMs: 15 * 60_000 };
 
 /**
  * Why a whole report is implausible when received at `receivedMs`, or undefined. A timestamp
  * ahead of ctld's clock would make later genuine reports look older; an interval of 0, NaN or
- * 1e300 would keep a node's data forever. Pure.
+ * 1e300 would keep a node's data forever; an OOM-kill count above {@link MAX_OOM_KILLS} is no
+ * count. Pure.
  */
 export function implausible(
   report: NodeReport,
@@ -52,6 +59,8 @@ export function implausible(
   if (t > receivedMs + limits.clockSkewMs) return 'future_timestamp';
   if (t < receivedMs - limits.maxAgeMs) return 'stale';
   if (!(intervalMs > 0 && intervalMs <= limits.maxAgeMs)) return 'bad_interval';
+  // memoryPressure is bounded to 0..1 by the schema; the live inspector believes oomKills as is.
+  if (report.jobs.some((j) => (j.oomKills ?? 0) > MAX_OOM_KILLS)) return 'bad_value';
   return undefined;
 }
 
