@@ -164,6 +164,60 @@ test('ctld: out-of-range durations and ports name the key and the bounds', () =>
     assert.doesNotThrow(() => validate('ctld', load(ok), 'ok.yaml'), ok);
 });
 
+test('ctld: inspector.partitions.<p>.<kind> takes only the keys that kind uses', () => {
+  const cases: Array<[string, string, string, RegExp]> = [
+    [
+      'oom_killed has no grace',
+      'oom_killed:\n      grace: 5m',
+      'inspector.partitions.debug.oom_killed.grace',
+      /unknown key/,
+    ],
+    [
+      'uneven_load has no minTimeLimit',
+      'uneven_load:\n      minTimeLimit: 2h',
+      'inspector.partitions.debug.uneven_load.minTimeLimit',
+      /unknown key/,
+    ],
+    [
+      'memory_over_request has no sustain',
+      'memory_over_request:\n      sustain: 1m',
+      'inspector.partitions.debug.memory_over_request.sustain',
+      /unknown key/,
+    ],
+    [
+      'a misspelt key',
+      'idle_gpus:\n      treshold: 0.1',
+      'inspector.partitions.debug.idle_gpus.treshold',
+      /unknown key/,
+    ],
+    ['an unknown kind', 'idle_gpu:\n      threshold: 0.1', 'inspector.partitions.debug.idle_gpu', /unknown key/],
+    ['a bad value', 'idle_gpus:\n      threshold: 2', 'inspector.partitions.debug.idle_gpus.threshold', /1/],
+  ];
+  for (const [name, rule, key, reason] of cases) {
+    const text = `inspector:\n  partitions:\n    debug:\n      ${rule.replace(/\n {6}/, '\n        ')}\n`;
+    assert.throws(
+      () => validate('ctld', load(text), 'p.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, name);
+        assert.equal(err.key, key, name);
+        assert.match(err.reason, reason, name);
+        return true;
+      },
+      name,
+    );
+  }
+  const ok = validate(
+    'ctld',
+    load(
+      'inspector:\n  partitions:\n    debug:\n      uneven_load:\n        grace: 0ms\n      time_limit_over_request:\n        minTimeLimit: 2h\n',
+    ),
+    'ok.yaml',
+  ) as { inspector: { partitions: Record<string, unknown> } };
+  assert.deepEqual(ok.inspector.partitions, {
+    debug: { uneven_load: { grace: 0 }, time_limit_over_request: { minTimeLimit: 7_200_000 } },
+  });
+});
+
 /** Dotted paths of every duration key of a schema (zod transforms of a string; listen addresses are refinements). */
 function durationKeys(schema: z.ZodTypeAny, path: string[] = []): string[] {
   let s = schema;

@@ -74,14 +74,30 @@ export const inspectorRulesSchema = z
   })
   .default({});
 
-/** A partition's overrides: any key of any rule, the rest from `inspector.rules`. */
-const ruleOverride = z.strictObject({
+/** A live rule's keys a partition may override (no defaults: absent keys come from `rules`). */
+const liveOverride = z.strictObject({
   enabled: z.boolean().optional(),
   threshold: ratio.optional(),
   grace: period.optional(),
   sustain: period.optional(),
-  minTimeLimit: durationBetween('1m', '7d').optional(),
 });
+
+/** An end-of-job rule's keys a partition may override. */
+const endOverride = z.strictObject({ enabled: z.boolean().optional(), threshold: ratio.optional() });
+
+/**
+ * A partition's overrides, per kind only the keys that kind uses (strict: `oom_killed.grace` or
+ * `uneven_load.minTimeLimit` are refused naming the key, not silently ignored).
+ */
+const partitionOverrides = z.strictObject({
+  oom_killed: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  memory_near_limit: liveOverride.optional(),
+  idle_gpus: liveOverride.optional(),
+  uneven_load: liveOverride.optional(),
+  low_cpu_efficiency: liveOverride.optional(),
+  memory_over_request: endOverride.optional(),
+  time_limit_over_request: endOverride.extend({ minTimeLimit: durationBetween('1m', '7d').optional() }).optional(),
+} satisfies Record<FindingKind, z.ZodTypeAny>);
 
 /** ctld's `inspector` section: live findings about running jobs, mailed to their users. */
 export const inspectorSection = z
@@ -101,7 +117,7 @@ export const inspectorSection = z
       .default({}),
     rules: inspectorRulesSchema,
     /** Per partition, rule keys that differ from `rules` (e.g. a debug partition's grace). */
-    partitions: z.record(z.string(), z.record(z.enum([...FINDING_KINDS]), ruleOverride)).default({}),
+    partitions: z.record(z.string(), partitionOverrides).default({}),
   })
   .default({});
 
