@@ -93,11 +93,13 @@ export class LiveInspector implements FindingSource {
     return inspectorFamilies(this.active(), this.state.totals);
   }
 
+  /** The findings raised about a job (running or ended, until its report took them), with their cost so far. */
   forReport(jobid: string): readonly RaisedFinding[] {
     const e = this.state.jobs.get(jobid);
     return e === undefined ? [] : e.raised.map((f) => ({ ...f, cost: costOf(e.cost, this.cost) }));
   }
 
+  /** The job's report was written: its findings are forgotten, its end-of-job kinds counted in the totals. */
   reported(report: JobReport): void {
     const e = this.state.jobs.get(report.jobid);
     const live = new Set(e?.raised.map((f) => f.kind));

@@ -1,4 +1,5 @@
 import { FINDING_KINDS, inspectorSection, type FindingKind, type InspectorConfig } from '@slurmscope/common';
+import { pct } from '../inspector/format.js';
 import { isExempt, ruleFor, type EffectiveRule } from '../inspector/rules.js';
 import type { FindingCost, RaisedFinding } from '../inspector/types.js';
 import type { Finding, FindingCostFigures } from './types.js';
@@ -23,7 +24,6 @@ export interface InspectorInput {
   readonly memoryRequestedBytes: number;
 }
 
-const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
 const hours = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
 
 type Judged = Omit<Finding, 'kind'> | undefined;

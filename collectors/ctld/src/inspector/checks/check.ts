@@ -1,4 +1,5 @@
 import type { Webjob, WebjobNode } from '../../webjobs.js';
+import { pct } from '../format.js';
 import type { NodeFigure } from '../types.js';
 
 /** What one live rule saw in one cycle. */
@@ -22,12 +23,6 @@ export type Check = (job: Webjob, threshold: number) => CheckResult;
 
 /** Not measured this cycle. */
 export const UNMEASURED: CheckResult = { measured: false };
-
-/** A ratio as a whole percentage: "3 %". */
-export const pct = (v: number): string => `${Math.round(v * 100)} %`;
-
-/** Bytes as GiB with one decimal: "61.2". */
-export const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(1);
 
 /** Each measured node's CPU utilization as `CPU 3 %`, the idlest first. */
 export function cpuFigures(nodes: readonly WebjobNode[]): NodeFigure[] {

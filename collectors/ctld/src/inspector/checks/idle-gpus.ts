@@ -1,5 +1,6 @@
 import type { NodeFigure } from '../types.js';
-import { pct, UNMEASURED, type Check } from './check.js';
+import { pct } from '../format.js';
+import { UNMEASURED, type Check } from './check.js';
 
 /** idle_gpus: any GPU allocated to the job below the threshold utilization. */
 export const idleGpus: Check = (job, threshold) => {

@@ -1,4 +1,5 @@
-import { cpuFigures, pct, UNMEASURED, type Check } from './check.js';
+import { pct } from '../format.js';
+import { cpuFigures, UNMEASURED, type Check } from './check.js';
 
 /** low_cpu_efficiency: CPU time used / CPU time held over the measured nodes below the threshold. */
 export const lowCpuEfficiency: Check = (job, threshold) => {

@@ -1,5 +1,6 @@
 import type { NodeFigure } from '../types.js';
-import { gib, pct, UNMEASURED, type Check } from './check.js';
+import { gib, pct } from '../format.js';
+import { UNMEASURED, type Check } from './check.js';
 
 /**
  * memory_near_limit: on some node, the job's working set (usage minus inactive file cache, what

@@ -1,4 +1,5 @@
-import { cpuFigures, pct, UNMEASURED, type Check } from './check.js';
+import { pct } from '../format.js';
+import { cpuFigures, UNMEASURED, type Check } from './check.js';
 
 /**
  * uneven_load: (max − min) / max of per-node CPU utilization at or above the threshold. Only
