@@ -181,3 +181,17 @@ test('restart: the cost so far is written within a minute', (t) => {
   const cost = second.inspector.active()[0]?.cost.idleCpuHours ?? 0;
   assert.ok(Math.abs(cost - 300 / 3600) < 1e-9, String(cost));
 });
+
+test('a failed write of the state leaves no temporary file and is logged', (t) => {
+  const file = stateFile(t);
+  // A non-empty directory where the file should be: the rename over it fails.
+  mkdirSync(join(file, 'x'), { recursive: true });
+  const { inspector, log } = makeInspector({ stateFile: file });
+  runMinutes(inspector, [0, 20], [twoNodeJob()], UNEVEN);
+  assert.ok(log.records.some((r) => r.level === 'error' && r.msg.includes('cannot write the inspector state')));
+  assert.deepEqual(
+    readdirSync(join(file, '..')).filter((f) => f !== 'state.json'),
+    [],
+    'no temporary file left beside it',
+  );
+});

@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { errorMessage, type FindingKind } from '@slurmscope/common';
+import { errorMessage, writeFileAtomic, type FindingKind } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { SustainedKind } from './checks/index.js';
 import { emptyTally, type CostTally } from './cost.js';
@@ -132,12 +132,11 @@ export function loadState(file: string, log: Logger, nowMs: number): InspectorSt
   }
 }
 
-/** Writes the state atomically (a 0600 temporary file renamed over the old one). Throws on failure. */
+/**
+ * Writes the state atomically (a 0600 temporary file, fsynced, renamed over the old one, the
+ * directory fsynced: after a crash the old or the new state, never a torn one). Throws on failure.
+ */
 export function saveState(file: string, s: InspectorState): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, serializeState(s), { mode: 0o600 });
-  // The mode of writeFileSync applies only to a new file: a leftover tmp keeps its own.
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeFileAtomic(file, serializeState(s), 0o600);
 }
