@@ -1,3 +1,4 @@
+import type { NodeReport } from '@slurmscope/common';
 import type { Webjob } from '../webjobs.js';
 import type { FindingCost } from './types.js';
 
@@ -71,4 +72,17 @@ export function costOf(t: CostTally, s: Pick<CostSettings, 'gramsPerKwh'>): Find
     ...(t.gpuMeasured ? { idleGpuHours: t.idleGpuSeconds / 3600 } : {}),
     ...(energyJoules === undefined ? {} : { energyJoules, co2Grams: (energyJoules / 3.6e6) * s.gramsPerKwh }),
   };
+}
+
+/** Each job's latest cumulative energy per node, from the reports that measured it. */
+export function energyByJob(reports: readonly NodeReport[]): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const r of reports)
+    for (const j of r.jobs) {
+      if (j.energyJoules === undefined) continue;
+      let m = out.get(j.jobid);
+      if (m === undefined) out.set(j.jobid, (m = new Map()));
+      m.set(r.node, j.energyJoules);
+    }
+  return out;
 }

@@ -4,7 +4,7 @@ import type { JobReport } from '../reports/types.js';
 import type { JobInfo } from '../slurm/types.js';
 import type { Webjob } from '../webjobs.js';
 import { oomKilled, SUSTAINED_CHECKS, worstNodes, type SustainedKind } from './checks/index.js';
-import { addCycle, costOf, type CostSettings } from './cost.js';
+import { addCycle, costOf, energyByJob, type CostSettings } from './cost.js';
 import { inspectorFamilies } from './families.js';
 import { isExempt, ruleFor } from './rules.js';
 import { loadState, newEntry, saveState, type InspectorState, type JobEntry } from './state.js';
@@ -292,17 +292,4 @@ interface Judging {
   readonly c: InspectorCycle;
   readonly entry: JobEntry;
   readonly elapsedMs: number;
-}
-
-/** Each job's latest cumulative energy per node, from the reports that measured it. */
-function energyByJob(reports: readonly NodeReport[]): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const r of reports)
-    for (const j of r.jobs) {
-      if (j.energyJoules === undefined) continue;
-      let m = out.get(j.jobid);
-      if (m === undefined) out.set(j.jobid, (m = new Map()));
-      m.set(r.node, j.energyJoules);
-    }
-  return out;
 }
