@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'no
 import { join } from 'node:path';
 import { errorMessage, writeFileAtomic } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
+import { firstIssue, queuedMailSchema } from './persisted.js';
 
 /** One mail waiting in `<stateDir>/mail/queue`, one JSON file each. */
 export interface QueuedMail {
@@ -147,26 +148,40 @@ export class MailQueue {
     }
   }
 
+  /** Files found unusable at start (renamed to `.bad`); the service counts them as failed. */
+  bad = 0;
+
   private load(): void {
-    const names = readdirSync(this.opts.dir)
-      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
-      .sort();
-    for (const file of names) {
+    const all = readdirSync(this.opts.dir);
+    // A crash during writeFileAtomic leaves its temp file (`.<name>.<pid>.<random>.tmp`).
+    for (const n of all.filter((x) => x.endsWith('.tmp'))) this.unlinkLogged(n, 'cannot remove a stale temp file');
+    for (const file of all.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
+      let mail: QueuedMail;
       try {
-        const mail = JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')) as QueuedMail;
-        if (typeof mail.messageId !== 'string' || typeof mail.subject !== 'string')
-          throw new Error('not a queued mail');
-        if (this.ids.has(mail.messageId)) {
-          unlinkSync(join(this.opts.dir, file));
-          continue;
-        }
-        this.entries.push({ file, mail, attempts: 0, notBefore: 0 });
-        this.ids.add(mail.messageId);
+        const parsed = queuedMailSchema.safeParse(JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')));
+        if (!parsed.success) throw new Error(`not a queued mail: ${firstIssue(parsed.error)}`);
+        mail = parsed.data;
       } catch (err) {
         // Kept aside for an admin to read, never retried in a loop.
+        this.bad++;
         this.opts.log.error({ file, err: errorMessage(err) }, 'unreadable mail in the queue; renamed to .bad');
         renameSync(join(this.opts.dir, file), join(this.opts.dir, `${file}.bad`));
+        continue;
       }
+      if (this.ids.has(mail.messageId)) {
+        this.unlinkLogged(file, 'cannot remove a duplicate mail from the queue');
+        continue;
+      }
+      this.entries.push({ file, mail, attempts: 0, notBefore: 0 });
+      this.ids.add(mail.messageId);
+    }
+  }
+
+  private unlinkLogged(name: string, msg: string): void {
+    try {
+      unlinkSync(join(this.opts.dir, name));
+    } catch (err) {
+      this.opts.log.warn({ file: name, err: errorMessage(err) }, msg);
     }
   }
 

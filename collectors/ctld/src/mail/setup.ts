@@ -83,6 +83,7 @@ export function createMailService(config: CtldConfig, log: Logger, deps: MailSer
     ...(deps.retryCapMs === undefined ? {} : { retryCapMs: deps.retryCapMs }),
     now,
   });
+  counters.failed += queue.bad;
   // A mail queued just before a crash carries its job+kind keys: they are not mailed again.
   for (const mail of queue.pending()) for (const key of mail.keys) state.data.mailed[key] ??= mail.queuedAtMs;
   const mailer = new FindingMailer({

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { errorMessage, writeFileAtomic } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { FindingView } from './content.js';
+import { firstIssue, mailStateSchema } from './persisted.js';
 
 /** A finding waiting for its user's daily digest. */
 export interface DigestItem {
@@ -101,7 +102,7 @@ export class MailStateFile {
     nowMs: number,
     private readonly delayMs = 1000,
   ) {
-    this.data = MailStateFile.read(join(dir, 'state.json'), log) ?? emptyState(nowMs);
+    this.data = MailStateFile.read(join(dir, 'state.json'), log, nowMs) ?? emptyState(nowMs);
     pruneState(this.data, nowMs);
   }
 
@@ -128,23 +129,56 @@ export class MailStateFile {
     }
   }
 
-  private static read(file: string, log: Logger): MailStateData | undefined {
+  /**
+   * The state in `file`; undefined when there is none, or when it cannot be used: then it is
+   * logged and moved aside to `<file>.corrupt-<ms>` for an admin (never overwritten).
+   */
+  private static read(file: string, log: Logger, nowMs: number): MailStateData | undefined {
+    removeStaleTemps(file, log);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        log.error({ file, err: errorMessage(err) }, 'cannot read the mail state; starting afresh');
-      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      log.error({ file, err: errorMessage(err) }, 'cannot read the mail state; starting afresh');
       return undefined;
     }
+    let reason: string;
     try {
-      const data = JSON.parse(text) as MailStateData;
-      if (data.version !== 1 || typeof data.mailed !== 'object') throw new Error('not a version 1 mail state');
-      return data;
+      const parsed = mailStateSchema.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data;
+      reason = firstIssue(parsed.error);
     } catch (err) {
-      log.error({ file, err: errorMessage(err) }, 'mail state unreadable; starting afresh');
-      return undefined;
+      reason = errorMessage(err);
+    }
+    const aside = `${file}.corrupt-${nowMs}`;
+    try {
+      renameSync(file, aside);
+      log.error({ file, movedTo: aside, err: reason }, 'mail state unusable; moved aside, starting afresh');
+    } catch (err) {
+      log.error({ file, err: reason, renameErr: errorMessage(err) }, 'mail state unusable and not moved aside');
+    }
+    return undefined;
+  }
+}
+
+/** Removes temp files a crash left beside `file` (writeFileAtomic names them `.<name>.*.tmp`). */
+export function removeStaleTemps(file: string, log: Logger): void {
+  const dir = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    try {
+      unlinkSync(join(dir, n));
+    } catch (err) {
+      log.warn({ file: join(dir, n), err: errorMessage(err) }, 'cannot remove a stale temp file');
     }
   }
 }
