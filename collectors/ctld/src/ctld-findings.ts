@@ -3,6 +3,7 @@ import type { Logger, MetricFamily } from '@slurmscope/model';
 import { openInspector, type InspectorCycle, type LiveInspector } from './inspector/index.js';
 import type { FindingMailPort, RaisedFinding } from './inspector/types.js';
 import { createMailService } from './mail/index.js';
+import { runPaced } from './slices.js';
 import type { CommandRunner } from './slurm/commands.js';
 
 /** A mail service as ctld runs it: the inspector's port, with its metrics and shutdown. */
@@ -17,8 +18,8 @@ export interface CtldFindings {
   readonly inspector: LiveInspector | undefined;
   /** The mail service; undefined while neither `smtp.host` nor `smtp.dryRun` is set. */
   readonly mail: CtldMail | undefined;
-  /** Judges a fresh cycle; returns the active findings (none without an inspector). */
-  observe(cycle: InspectorCycle): readonly RaisedFinding[];
+  /** Judges a fresh cycle in slices (the API answers meanwhile); resolves to the active findings (none without an inspector). */
+  observe(cycle: InspectorCycle): Promise<readonly RaisedFinding[]>;
   /** The active findings as last judged (a cycle whose poll failed judges nothing). */
   active(): readonly RaisedFinding[];
   /** The inspector's and the mail service's families. */
@@ -56,7 +57,7 @@ export function openFindings(opts: {
   return {
     inspector,
     mail,
-    observe: (cycle) => (active = inspector?.observe(cycle) ?? []),
+    observe: async (cycle) => (active = inspector === undefined ? [] : await runPaced(inspector.observeSteps(cycle))),
     active: () => active,
     families: () => [...(inspector?.families() ?? []), ...(mail?.families?.() ?? [])],
     close: async () => {

@@ -178,7 +178,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     // before the report service, so that a job that ended is no longer active when its report is built.
     const active =
       fresh && snapshot !== undefined
-        ? findings.observe({
+        ? await findings.observe({
             nowMs,
             cluster: cluster ?? snapshot.config.clusterName ?? 'slurm',
             jobs: snapshot.jobs,

@@ -2,6 +2,7 @@ import { errorMessage, type FindingKind, type InspectorConfig, type NodeReport }
 import type { Logger, MetricFamily } from '@slurmscope/model';
 import type { JobReport } from '../reports/types.js';
 import type { JobInfo } from '../slurm/types.js';
+import { eachSliced, runSteps, type Steps } from '../slices.js';
 import type { Webjob } from '../webjobs.js';
 import { oomKilled, SUSTAINED_CHECKS, worstNodes, type SustainedKind } from './checks/index.js';
 import { addCycle, costOf, energyByJob, type CostSettings } from './cost.js';
@@ -65,16 +66,28 @@ export class LiveInspector implements FindingSource {
 
   /** Judges one fresh cycle; returns the active findings (running jobs') with their cost so far. */
   observe(c: InspectorCycle): RaisedFinding[] {
+    return runSteps(this.observeSteps(c));
+  }
+
+  /**
+   * {@link observe} in slices of jobs (see `runPaced`): 30,000 jobs take a few hundred ms, which
+   * ctld's API must not wait for. The state is written once, after the last slice.
+   */
+  *observeSteps(c: InspectorCycle): Steps<RaisedFinding[]> {
     const byId = new Map(c.webjobs.map((w) => [w.jobid, w]));
     const energy = energyByJob(c.reports);
     const inSnapshot = new Set<string>();
-    for (const job of c.jobs) {
-      inSnapshot.add(job.jobid);
-      this.noteRunning(job);
-      const w = byId.get(job.jobid);
-      if (job.state !== 'RUNNING' || w === undefined || isExempt(this.opts.config, job)) continue;
-      this.judge(c, job, w, energy.get(job.jobid));
-    }
+    yield* eachSliced(
+      c.jobs,
+      (job) => {
+        inSnapshot.add(job.jobid);
+        this.noteRunning(job);
+        const w = byId.get(job.jobid);
+        if (job.state !== 'RUNNING' || w === undefined || isExempt(this.opts.config, job)) return;
+        this.judge(c, job, w, energy.get(job.jobid));
+      },
+      128,
+    );
     this.settleEnded(c.nowMs, inSnapshot);
     if (this.dirty) this.lastMinuteMark = c.nowMs; // any write carries the figures of the minute
     this.flush();
@@ -143,7 +156,14 @@ export class LiveInspector implements FindingSource {
       e = newEntry(job, nowMs);
       this.state.jobs.set(job.jobid, e);
     }
-    Object.assign(e, { displayId: job.displayId, user: job.user, account: job.account, partition: job.partition });
+    // Names rarely change (a job moved to another partition): compare before writing, every cycle.
+    if (
+      e.partition !== job.partition ||
+      e.account !== job.account ||
+      e.user !== job.user ||
+      e.displayId !== job.displayId
+    )
+      Object.assign(e, { displayId: job.displayId, user: job.user, account: job.account, partition: job.partition });
     e.lastSeenMs = nowMs;
     if (e.endedMs !== undefined) [e.endedMs, this.dirty] = [undefined, true]; // requeued: it runs again
     return e;
