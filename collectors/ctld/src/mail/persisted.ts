@@ -28,6 +28,8 @@ export const mailStateSchema = z.object({
   version: z.literal(1),
   mailed: z.record(z.number()),
   counted: z.record(z.number()),
+  // Absent in a state written before it: no job known as ended.
+  ended: z.record(z.record(z.number())).default({}),
   sent: z.record(z.array(z.number())),
   pending: z.record(z.array(digestItem)),
   week: z.object({

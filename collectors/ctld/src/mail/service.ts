@@ -1,4 +1,4 @@
-import type { FindingKind } from '@slurmscope/common';
+import { FINDING_KINDS, type FindingKind } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
 import type { FindingMailPort, RaisedFinding } from '../inspector/types.js';
 import type { JobReport } from '../reports/types.js';
@@ -75,28 +75,47 @@ export class FindingMailer implements FindingMailPort {
 
   raised(f: RaisedFinding): void {
     if (this.closed) return;
+    const s = this.p.state.data;
+    if (s.ended[f.cluster]?.[f.jobid] !== undefined) return; // its report was handled
     const key = jobKindKey(f.cluster, f.jobid, f.kind);
-    this.count(key, f.kind, f.partition);
-    if (f.elapsedSeconds * 1000 < this.p.minElapsedMs || this.p.state.data.mailed[key] !== undefined) {
-      this.p.state.changed();
+    const counted = s.counted[key] === undefined;
+    if (counted) {
+      s.counted[key] = this.p.now();
+      addFinding(s.week, f.kind, f.partition);
+    }
+    if (f.elapsedSeconds * 1000 < this.p.minElapsedMs || s.mailed[key] !== undefined) {
+      if (counted) this.p.state.changed(); // written only when something changed
       return;
     }
-    this.p.state.data.mailed[key] = this.p.now();
+    s.mailed[key] = this.p.now();
     this.dispatch(viewOfRaised(f, this.p.linkBase), [f.kind], false);
   }
 
+  /**
+   * The job's report was written: its findings not counted live are counted, those not mailed live
+   * are mailed (or digested). Its job+kind keys give way to one ended mark (most jobs have an
+   * end-of-job finding: a key per job and kind grew the state by the hundred thousand); a second
+   * call for the job does nothing (the archive writes a report once, but a state may be restored).
+   */
   ended(r: JobReport): void {
     if (this.closed) return;
     const s = this.p.state.data;
+    const ended = (s.ended[r.cluster] ??= {});
+    if (ended[r.jobid] !== undefined) return;
+    ended[r.jobid] = this.p.now();
     addReport(s.week, r);
-    for (const f of r.findings) this.count(jobKindKey(r.cluster, r.jobid, f.kind), f.kind, r.partition);
-    const unmailed = r.findings.filter((f) => s.mailed[jobKindKey(r.cluster, r.jobid, f.kind)] === undefined);
+    const has = (map: Record<string, number>, kind: FindingKind): boolean =>
+      map[jobKindKey(r.cluster, r.jobid, kind)] !== undefined;
+    for (const f of r.findings) if (!has(s.counted, f.kind)) addFinding(s.week, f.kind, r.partition);
+    const unmailed = r.findings.filter((f) => !has(s.mailed, f.kind));
+    for (const kind of FINDING_KINDS) {
+      delete s.counted[jobKindKey(r.cluster, r.jobid, kind)];
+      delete s.mailed[jobKindKey(r.cluster, r.jobid, kind)];
+    }
     if ((r.elapsed_seconds ?? 0) * 1000 < this.p.minElapsedMs || unmailed.length === 0) {
       this.p.state.changed();
       return;
     }
-    const now = this.p.now();
-    for (const f of unmailed) s.mailed[jobKindKey(r.cluster, r.jobid, f.kind)] = now;
     const kinds = new Set<FindingKind>(unmailed.map((f) => f.kind));
     // Info kinds alone (memory or time over-requested) are worth a line in the digest, not a mail.
     const digestOnly = unmailed.every((f) => f.severity !== 'warning' || DIGEST_ONLY_KINDS.has(f.kind));
@@ -169,14 +188,6 @@ export class FindingMailer implements FindingMailPort {
     this.p.state.saveNow();
   }
 
-  /** Counts a finding in the week once per job and kind. */
-  private count(key: string, kind: FindingKind, partition: string): void {
-    const s = this.p.state.data;
-    if (s.counted[key] !== undefined) return;
-    s.counted[key] = this.p.now();
-    addFinding(s.week, kind, partition);
-  }
-
   /** A mail at once, or the findings into the user's digest when the day's mails are spent. */
   private dispatch(view: JobMailView, kinds: readonly FindingKind[], digestOnly: boolean): void {
     const { p } = this;
@@ -205,7 +216,8 @@ export class FindingMailer implements FindingMailPort {
         .join(', ')}`,
       text: p.templates.finding.text(view),
       html: p.templates.finding.html(view),
-      keys: kinds.map((k) => jobKindKey(view.cluster, view.jobid, k)),
+      // Restored into `mailed` at start; an ended job's report is not handled again, so none for it.
+      keys: view.running ? kinds.map((k) => jobKindKey(view.cluster, view.jobid, k)) : [],
       queuedAtMs: now,
     });
     p.state.changed();

@@ -40,10 +40,18 @@ export interface WeekAggregates {
 /** Everything the mail service keeps in `<stateDir>/mail/state.json`. */
 export interface MailStateData {
   version: 1;
-  /** `<cluster>/<jobid>/<kind>` → when it was mailed or folded into a digest: never twice. */
+  /**
+   * `<cluster>/<jobid>/<kind>` → when a live finding (of a running job) was mailed or folded into a
+   * digest: not again, live or at the end. Dropped when the job's report is handled (once per job).
+   */
   mailed: Record<string, number>;
-  /** `<cluster>/<jobid>/<kind>` → when it was counted in the weekly summary: never twice. */
+  /** `<cluster>/<jobid>/<kind>` → when a live finding was counted in the weekly summary; dropped like `mailed`. */
   counted: Record<string, number>;
+  /**
+   * Per cluster, jobid → when its report was handled: the job's mail and count are never repeated
+   * (ended() again, raised() after it). One short key per job, in place of its job+kind keys.
+   */
+  ended: Record<string, Record<string, number>>;
   /** Per user, when their immediate mails of the last 24 h were queued (the rate limit). */
   sent: Record<string, number[]>;
   /** Per user, the findings for their next daily digest. */
@@ -56,7 +64,7 @@ export interface MailStateData {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** How long mailed and counted job+kind keys are kept: a job does not end 14 days after its finding. */
+/** How long job+kind keys (of a job whose report never came) and ended jobs are kept. */
 export const KEY_RETENTION_MS = 14 * DAY_MS;
 
 /** A fresh state, the summary's week starting at `nowMs`. */
@@ -65,6 +73,7 @@ export function emptyState(nowMs: number): MailStateData {
     version: 1,
     mailed: {},
     counted: {},
+    ended: {},
     sent: {},
     pending: {},
     week: { sinceMs: nowMs, jobs: 0, users: {}, findings: {} },
@@ -78,9 +87,10 @@ export function jobKindKey(cluster: string, jobid: string, kind: string): string
 
 /** Drops keys older than the retention and rate-limit times older than a day. Pure on `s`. */
 export function pruneState(s: MailStateData, nowMs: number): void {
-  for (const map of [s.mailed, s.counted]) {
+  for (const map of [s.mailed, s.counted, ...Object.values(s.ended)]) {
     for (const [k, t] of Object.entries(map)) if (t < nowMs - KEY_RETENTION_MS) delete map[k];
   }
+  for (const [cluster, jobs] of Object.entries(s.ended)) if (Object.keys(jobs).length === 0) delete s.ended[cluster];
   for (const [user, times] of Object.entries(s.sent)) {
     const recent = times.filter((t) => t > nowMs - DAY_MS);
     if (recent.length === 0) delete s.sent[user];
