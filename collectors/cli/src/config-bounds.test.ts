@@ -30,6 +30,12 @@ const cases: Array<{ args: string[]; yaml: string; line: (file: string) => strin
     line: (f) => `slurmscope ctld: config error: ${f}: key "api.listen": port must be between 0 and 65535, not 99999`,
   },
   {
+    args: ['ctld'],
+    yaml: 'api:\n  corsOrigins: ["https://portal.example.org/app"]\n',
+    line: (f) =>
+      `slurmscope ctld: config error: ${f}: key "api.corsOrigins.0": must be an origin like "https://portal.example.org" (http or https, host[:port], no path), not "https://portal.example.org/app"`,
+  },
+  {
     args: ['agent', '--once'],
     yaml: 'interval: 0ms\n',
     line: (f) => `slurmscope agent: config error: ${f}: key "interval": must be between 100ms and 5m`,

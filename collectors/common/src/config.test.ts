@@ -276,3 +276,33 @@ for (const [kind, schema] of [
     }
   });
 }
+
+test('ctld: api.corsOrigins takes only origins, portal.frameAncestors only CSP sources', () => {
+  const bad: Array<[string, string]> = [
+    ['api:\n  corsOrigins: ["https://portal.example.org/"]\n', 'api.corsOrigins.0'],
+    ['api:\n  corsOrigins: ["https://a.example.org", "portal.example.org"]\n', 'api.corsOrigins.1'],
+    ['api:\n  corsOrigins: ["ftp://portal.example.org"]\n', 'api.corsOrigins.0'],
+    ['api:\n  corsOrigins: ["*"]\n', 'api.corsOrigins.0'],
+    ['api:\n  corsOrigins: ["https://Portal.example.org"]\n', 'api.corsOrigins.0'],
+    ['portal:\n  frameAncestors: ["https://a.example.org; script-src \'unsafe-inline\'"]\n', 'portal.frameAncestors.0'],
+    ['portal:\n  frameAncestors: ["\'none\'"]\n', 'portal.frameAncestors.0'],
+  ];
+  for (const [text, key] of bad) {
+    const file = write('ctld-cors.yaml', text);
+    assert.throws(
+      () => loadConfig('ctld', { explicit: file, env: {} }),
+      (err: unknown) => err instanceof ConfigError && err.key === key && /must be/.test(err.message),
+      text,
+    );
+  }
+  const ok = validate(
+    'ctld',
+    load(
+      'api:\n  corsOrigins: ["https://portal.example.org", "http://localhost:8080"]\n' +
+        'portal:\n  frameAncestors: ["https://*.example.org", "intranet.example.org:8443", "https:"]\n',
+    ),
+    'ok.yaml',
+  );
+  assert.deepEqual(ok.api.corsOrigins, ['https://portal.example.org', 'http://localhost:8080']);
+  assert.deepEqual(ok.portal.frameAncestors, ['https://*.example.org', 'intranet.example.org:8443', 'https:']);
+});

@@ -2,6 +2,31 @@ import { z } from 'zod/v3';
 import { inspectorSection } from './inspector-config.js';
 import { durationBetween, influxSection, listenAddress, logSection } from './schema-parts.js';
 
+/** A browser origin: http(s)://host[:port], exactly as a browser sends it in `Origin` (no path, lower case). */
+const webOrigin = z.string().superRefine((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch (err) {
+    // Not a URL at all: reported below like any other malformed origin.
+    if (!(err instanceof TypeError)) throw err;
+  }
+  const ok = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  if (!ok)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an origin like "https://portal.example.org" (http or https, host[:port], no path), not "${text}"`,
+    });
+});
+
+const FRAME_SOURCE =
+  /^(?:[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::(?:\d{1,5}|\*))?(?:\/[^\s;,'"]*)?)$/i;
+
+/** A CSP frame-ancestors source: a host ("https://*.example.org", "intranet.example.org:8443") or a scheme ("https:"). */
+const frameSource = z
+  .string()
+  .regex(FRAME_SOURCE, 'must be a CSP host source like "https://intranet.example.org" or a scheme like "https:"');
+
 /**
  * ctld's configuration (`/etc/slurmscope/ctld.yaml`), read by `ctld` and `report`. Every key
  * has its default here and nowhere else; `collectors/cli/sample-ctld.yaml` shows them all.
@@ -21,6 +46,18 @@ export const ctldConfigSchema = z.strictObject({
       /** TLS certificate and key (PEM files); required when listening beyond loopback. */
       tlsCertFile: z.string().optional(),
       tlsKeyFile: z.string().optional(),
+      /**
+       * Origins (e.g. "https://portal.example.org") whose pages may read the public JSON answers
+       * (availability, webjobs, jobs/:id, findings) from a browser: CORS, never for reports or /metrics.
+       */
+      corsOrigins: z.array(webOrigin).default([]),
+    })
+    .default({}),
+  /** The web portal (the page itself comes with issue 11). */
+  portal: z
+    .strictObject({
+      /** Who may embed ctld's HTML pages in a frame besides ctld itself ('self'); CSP frame-ancestors sources. */
+      frameAncestors: z.array(frameSource).default([]),
     })
     .default({}),
   /** How ctld calls Slurm. */

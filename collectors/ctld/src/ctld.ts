@@ -151,6 +151,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
     listen: config.api.listen,
     tls,
     exposition: opts.exposition({ families: declared, read: readLatest, sources }),
+    web: { corsOrigins: config.api.corsOrigins, frameAncestors: config.portal.frameAncestors },
     ctx: {
       view: () => view,
       reports: () => reports,

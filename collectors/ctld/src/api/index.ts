@@ -9,3 +9,4 @@ export * from './server.js';
 export * from './bodies.js';
 export * from './cycle-view.js';
 export * from './gzip.js';
+export * from './web-headers.js';

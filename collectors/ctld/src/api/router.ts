@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@slurmscope/model';
 import type { RouteHandler } from '@slurmscope/prometheus';
 import { HttpError } from './http.js';
+import { corsHeaders, DEFAULT_WEB_POLICY, frameHeaders, isHtml, preflightAnswer, withHeaders } from './web-headers.js';
+import type { WebPolicy } from './web-headers.js';
 
 /** One parsed request as a route sees it. */
 export interface ApiRequest {
@@ -34,10 +36,14 @@ export type ApiResponse =
       readonly headers?: Readonly<Record<string, string>>;
     };
 
-/** One route: method, pattern (`/api/v1/jobs/:id`) and handler. GET routes answer HEAD too. */
+/**
+ * One route: method, pattern (`/api/v1/jobs/:id`) and handler. GET routes answer HEAD too; a
+ * GET route with `cors` answers the origins of `api.corsOrigins` (and their OPTIONS preflights).
+ */
 export interface Route {
   readonly method: 'GET' | 'POST';
   readonly pattern: string;
+  readonly cors?: boolean;
   readonly handler: (r: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 }
 
@@ -56,13 +62,18 @@ interface Compiled {
  * A small router for node:http: exact segments and `:param` segments, JSON answers, HEAD for
  * every GET, 405 with `Allow` for a known path and another method, 404 as JSON, and thrown
  * HttpErrors as JSON answers. Paths listed in `passThrough` (e.g. /metrics) go to the next handler.
+ * `web` adds CORS headers on `cors` routes and framing headers (CSP, X-Frame-Options) on HTML pages.
  */
 export class Router {
   private readonly compiled: Compiled[];
 
   constructor(
     routes: readonly Route[],
-    private readonly opts: { readonly log: Logger; readonly passThrough?: readonly string[] },
+    private readonly opts: {
+      readonly log: Logger;
+      readonly passThrough?: readonly string[];
+      readonly web?: WebPolicy;
+    },
   ) {
     this.compiled = routes.map((route) => ({ route, segments: split(route.pattern) }));
   }
@@ -89,8 +100,17 @@ export class Router {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (this.opts.passThrough?.includes(url.pathname)) return false;
       const method = req.method ?? 'GET';
+      const web = this.opts.web ?? DEFAULT_WEB_POLICY;
+      const get = this.match('GET', url.pathname);
+      const cors = get.kind === 'found' && get.route.cors === true ? corsHeaders(web, req.headers.origin) : {};
+      const origin = cors['access-control-allow-origin'];
+      // A listed origin's preflight; any other OPTIONS stays 405 (and the browser refuses the request).
+      if (method === 'OPTIONS' && origin !== undefined) {
+        write(res, preflightAnswer(origin), false);
+        return true;
+      }
       const answer = await this.answer(method, url, req);
-      write(res, answer, method === 'HEAD');
+      write(res, withHeaders(answer, isHtml(answer) ? { ...cors, ...frameHeaders(web) } : cors), method === 'HEAD');
       return true;
     };
   }
@@ -133,10 +153,10 @@ function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {
       headers['cache-control'] = 'no-cache';
       if (status === 200 && etagMatches(res.req.headers['if-none-match'], answer.etag)) status = 304;
     }
-    if (status === 304) {
+    if (status === 304 || status === 204) {
       delete headers['content-type'];
       delete headers['content-encoding'];
-      res.writeHead(304, headers);
+      res.writeHead(status, headers);
       res.end();
       return;
     }

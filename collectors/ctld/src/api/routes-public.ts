@@ -8,7 +8,7 @@ import { freshness, type CycleView, type Freshness } from './view.js';
 /**
  * The routes anyone who reaches the port may read (availability and load are not secret):
  * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/findings[?user=], /api/v1/jobs/:id,
- * and the index page.
+ * and the index page. The four JSON routes are `cors` (readable by the pages of `api.corsOrigins`).
  * Each answers from the last cycle; before the first good poll, 503. The first three send bytes
  * serialized once per cycle (gzip'd when accepted, with an ETag for If-None-Match → 304).
  */
@@ -41,12 +41,14 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     {
       method: 'GET',
       pattern: '/api/v1/availability',
+      cors: true,
       // A view with a snapshot always has its availability body (see buildCycleView).
       handler: (r) => prepared(r, 'availability', (v) => v.answers.availability!),
     },
     {
       method: 'GET',
       pattern: '/api/v1/webjobs',
+      cors: true,
       handler: (r) => {
         const user = r.query.get('user');
         if (user === null) return prepared(r, 'webjobs', (v) => v.answers.webjobs);
@@ -56,6 +58,7 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     {
       method: 'GET',
       pattern: '/api/v1/findings',
+      cors: true,
       handler: (r) => {
         const user = r.query.get('user');
         if (user === null) return prepared(r, 'findings', (v) => v.answers.findings);
@@ -65,6 +68,7 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     {
       method: 'GET',
       pattern: '/api/v1/jobs/:id',
+      cors: true,
       handler: ({ params }) => {
         const { view, fresh } = current();
         const id = params.id ?? '';

@@ -6,6 +6,7 @@ import type { ApiContext } from './context.js';
 import { Router } from './router.js';
 import { privateRoutes } from './routes-private.js';
 import { publicRoutes } from './routes-public.js';
+import type { WebPolicy } from './web-headers.js';
 
 /** PEM certificate and key read from `api.tlsCertFile` / `api.tlsKeyFile`. */
 export interface TlsFiles {
@@ -61,6 +62,8 @@ export function createApiServer(opts: {
   readonly tls: TlsFiles | undefined;
   readonly ctx: ApiContext;
   readonly exposition: Exposition;
+  /** CORS origins and frame ancestors (`api.corsOrigins`, `portal.frameAncestors`); default none. */
+  readonly web?: WebPolicy;
 }): MetricsServer {
   const server = new MetricsServer({
     listen: opts.listen,
@@ -72,6 +75,7 @@ export function createApiServer(opts: {
   const router = new Router([...publicRoutes(opts.ctx), ...privateRoutes(opts.ctx)], {
     log: opts.ctx.log,
     passThrough: ['/metrics'],
+    ...(opts.web === undefined ? {} : { web: opts.web }),
   });
   server.use(router.handler());
   return server;
