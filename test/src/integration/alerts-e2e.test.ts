@@ -112,8 +112,12 @@ test(
           .join(',') === stack.nodes.join(','),
       { timeoutMs: 45_000, intervalMs: 500, what: 'slurmscope_node_agent_up == 1 for every node in Prometheus' },
     );
-    const agentsUp = await promQuery(stack.urls.prometheus, 'up{job="slurmscope-agent"} == 1');
-    assert.equal(agentsUp.length, stack.nodes.length, 'Prometheus scrapes every agent');
+    // ctld hears the agents before Prometheus has scraped each of them once: wait for that too.
+    await waitFor(
+      async () =>
+        (await promQuery(stack.urls.prometheus, 'up{job="slurmscope-agent"} == 1')).length === stack.nodes.length,
+      { timeoutMs: 45_000, intervalMs: 500, what: 'Prometheus scraping every agent (up == 1)' },
+    );
     assert.deepEqual(await firing('SlurmscopeAgentDown'), []);
 
     const node = stack.nodes[1]!;
