@@ -1,12 +1,8 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordingLogger } from '@slurmscope/model';
-import { Authenticator } from '../auth/authenticator.js';
 import type { RaisedFinding } from '../inspector/types.js';
-import { NodeReportStore } from '../node-reports.js';
-import type { PollResult } from '../slurm/snapshot.js';
 import { buildCycleView } from './cycle-view.js';
-import { createApiServer } from './server.js';
+import { emptyPollResult, startTestApi } from './testkit.js';
 import type { CycleView } from './view.js';
 
 const finding = (jobid: string, user: string, kind: RaisedFinding['kind']): RaisedFinding => ({
@@ -26,46 +22,19 @@ const finding = (jobid: string, user: string, kind: RaisedFinding['kind']): Rais
   cost: { idleCpuHours: 1.5 },
 });
 
-/** The API with a settable view, as anyone on the port reaches it (no credentials). */
-async function harness(t: TestContext): Promise<{ base: string; setView(v: CycleView | undefined): void }> {
-  let view: CycleView | undefined;
-  const server = createApiServer({
-    listen: '127.0.0.1:0',
-    tls: undefined,
-    ctx: {
-      view: () => view,
-      reports: () => undefined,
-      intervalMs: 10_000,
-      auth: new Authenticator({ adminToken: 'admin-tok', trustedProxy: { addresses: [], header: 'X-Remote-User' } }),
-      nodeReports: new NodeReportStore(),
-      now: Date.now,
-      log: new RecordingLogger(),
-      title: 'slurmscope ctld (test)',
-    },
-    exposition: { metrics: () => Promise.resolve('m 1\n'), contentType: 'text/plain' },
-  });
-  const { port } = await server.start();
-  t.after(() => server.close());
-  return { base: `http://127.0.0.1:${port}`, setView: (v) => (view = v) };
-}
-
 const viewOf = (cycle: number, findings?: RaisedFinding[]): Promise<CycleView> => {
   const taken = Date.now() - 1000;
-  const result = {
-    snapshot: { timestampMs: taken },
-    availability: { timestampMs: taken, preemptionModelled: true, partitions: [] },
-  } as unknown as PollResult;
   return buildCycleView({
     cycle,
     nowMs: taken,
-    poll: { result, stale: false },
+    poll: { result: emptyPollResult(taken), stale: false },
     webjobs: [],
     ...(findings === undefined ? {} : { findings }),
   });
 };
 
 test('GET /api/v1/findings: 503 before a snapshot; then every active finding, public like webjobs; ?user= filters', async (t) => {
-  const h = await harness(t);
+  const h = await startTestApi(t);
   assert.equal((await fetch(`${h.base}/api/v1/findings`)).status, 503);
   h.setView(await viewOf(1));
   let body = (await (await fetch(`${h.base}/api/v1/findings`)).json()) as { findings: unknown[]; stale: boolean };

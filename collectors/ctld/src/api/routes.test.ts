@@ -3,17 +3,15 @@ import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { NodeReport } from '@slurmscope/common';
-import { RecordingLogger } from '@slurmscope/model';
 import { Authenticator } from '../auth/authenticator.js';
 import { signHs256Jwt } from '../auth/jwt.js';
-import { NodeReportStore } from '../node-reports.js';
 import type { PollResult } from '../slurm/snapshot.js';
 import type { SlurmSnapshot } from '../slurm/types.js';
 import type { Webjob } from '../webjobs.js';
 import type { ApiContext } from './context.js';
 import type { ReportOwner, ReportServicePort } from './report-port.js';
 import { buildCycleView } from './cycle-view.js';
-import { createApiServer } from './server.js';
+import { startTestApi } from './testkit.js';
 import type { CycleView } from './view.js';
 
 const KEY = Buffer.from('jwt-key');
@@ -68,33 +66,20 @@ interface Harness {
 }
 
 async function harness(t: TestContext, maxBodyBytes?: number): Promise<Harness> {
-  let view: CycleView | undefined;
   const reports = new FakeReports();
-  const ctx: ApiContext = {
-    view: () => view,
-    reports: () => reports,
-    intervalMs: 10_000,
-    auth: new Authenticator({
-      agentToken: 'agent-tok',
-      adminToken: 'admin-tok',
-      jwtKey: KEY,
-      trustedProxy: { addresses: ['127.0.0.1'], header: 'X-Remote-User' },
-    }),
-    nodeReports: new NodeReportStore(),
-    now: Date.now,
-    log: new RecordingLogger(),
-    title: 'slurmscope ctld (test)',
-    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-  };
-  const server = createApiServer({
-    listen: '127.0.0.1:0',
-    tls: undefined,
-    ctx,
-    exposition: { metrics: () => Promise.resolve('m 1\n'), contentType: 'text/plain' },
+  const api = await startTestApi(t, {
+    ctx: {
+      reports: () => reports,
+      auth: new Authenticator({
+        agentToken: 'agent-tok',
+        adminToken: 'admin-tok',
+        jwtKey: KEY,
+        trustedProxy: { addresses: ['127.0.0.1'], header: 'X-Remote-User' },
+      }),
+      ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    },
   });
-  const { port } = await server.start();
-  t.after(() => server.close());
-  return { base: `http://127.0.0.1:${port}`, ctx, reports, setView: (v) => (view = v) };
+  return { ...api, reports };
 }
 
 const REPORT: NodeReport = {

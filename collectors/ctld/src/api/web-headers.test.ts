@@ -1,15 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { RecordingLogger } from '@slurmscope/model';
-import { Authenticator } from '../auth/authenticator.js';
-import { NodeReportStore } from '../node-reports.js';
-import type { PollResult } from '../slurm/snapshot.js';
-import type { ApiContext } from './context.js';
 import { buildCycleView } from './cycle-view.js';
 import type { ReportServicePort } from './report-port.js';
-import { createApiServer } from './server.js';
-import type { CycleView } from './view.js';
+import { emptyPollResult, startTestApi } from './testkit.js';
 import { corsHeaders, frameHeaders, withHeaders, type WebPolicy } from './web-headers.js';
 
 const PORTAL = 'https://portal.example.org';
@@ -35,37 +29,17 @@ const noReports = {
 
 async function serve(t: TestContext, web?: WebPolicy): Promise<string> {
   const taken = Date.now() - 1000;
-  const result = {
-    snapshot: { timestampMs: taken },
-    availability: { timestampMs: taken, preemptionModelled: true, partitions: [] },
-  } as unknown as PollResult;
   const job = { jobid: '7', displayId: '7', user: 'alice', partition: 'batch', allocatedCpus: 1, nodes: [] };
-  const view: CycleView = await buildCycleView({
-    cycle: 1,
-    nowMs: taken,
-    poll: { result, stale: false },
-    webjobs: [job as never],
-  });
-  const ctx: ApiContext = {
-    view: () => view,
-    reports: () => noReports,
-    intervalMs: 10_000,
-    auth: new Authenticator({ adminToken: 'admin-tok', trustedProxy: { addresses: [], header: 'X-Remote-User' } }),
-    nodeReports: new NodeReportStore(),
-    now: Date.now,
-    log: new RecordingLogger(),
-    title: 'slurmscope ctld (test)',
-  };
-  const server = createApiServer({
-    listen: '127.0.0.1:0',
-    tls: undefined,
-    ctx,
-    exposition: { metrics: () => Promise.resolve('m 1\n'), contentType: 'text/plain' },
-    ...(web === undefined ? {} : { web }),
-  });
-  const { port } = await server.start();
-  t.after(() => server.close());
-  return `http://127.0.0.1:${port}`;
+  const api = await startTestApi(t, { ctx: { reports: () => noReports }, ...(web === undefined ? {} : { web }) });
+  api.setView(
+    await buildCycleView({
+      cycle: 1,
+      nowMs: taken,
+      poll: { result: emptyPollResult(taken), stale: false },
+      webjobs: [job as never],
+    }),
+  );
+  return api.base;
 }
 
 /** One request with raw headers back (fetch would not let a test send Origin as a browser does). */
