@@ -1,4 +1,5 @@
 import type { FindingKind } from '@slurmscope/common';
+import { pct } from '../inspector/format.js';
 import type { FindingCost, RaisedFinding } from '../inspector/types.js';
 import type { JobReport } from '../reports/types.js';
 import { adviceFor, KIND_TITLES } from './advice.js';
@@ -127,8 +128,6 @@ export function reportCost(r: JobReport): FindingCost {
     ...(r.co2_grams === null ? {} : { co2Grams: r.co2_grams }),
   };
 }
-
-const pct = (v: number): string => `${(v * 100).toFixed(0)} %`;
 
 /** A report's per-node figures for one kind: what the agents summed on each node. */
 export function reportNodes(r: JobReport, kind: FindingKind): { node: string; text: string }[] {
