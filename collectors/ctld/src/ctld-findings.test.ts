@@ -2,45 +2,21 @@
 // squeue whose output the test replaces), agents' reports POSTed, a recording mail port.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ctldConfigSchema, type NodeReport } from '@slurmscope/common';
 import { RecordingLogger, waitUntil } from '@slurmscope/model';
 import { prometheusExposition } from '@slurmscope/prometheus';
 import { startCtld } from './ctld.js';
 import { RecordingMail } from './inspector/testkit.js';
 import type { RaisedFinding } from './inspector/types.js';
-
-const FIX = fileURLToPath(new URL('../testdata/slurm/22.05/', import.meta.url));
-
-/** A binDir of fake Slurm commands; `squeue` prints `<dir>/squeue.txt`, sacct knows no job. */
-function fakeSlurm(dir: string): void {
-  copyFileSync(join(FIX, 'squeue-running.txt'), join(dir, 'squeue.txt'));
-  const script = (name: string, body: string): void => {
-    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(dir, name), 0o755);
-  };
-  script('sinfo', `cat '${FIX}sinfo.json'`);
-  script('squeue', `cat '${dir}/squeue.txt'`);
-  script('sdiag', `cat '${FIX}sdiag.txt'`);
-  script('sacct', 'exit 0');
-  script(
-    'scontrol',
-    `case "$1 $2" in
-  "--version "*) echo "slurm-wlm 22.05.8" ;;
-  "show partition") cat '${FIX}scontrol-partition.txt' ;;
-  "show config") cat '${FIX}scontrol-config.txt' ;;
-  *) exit 2 ;;
-esac`,
-  );
-}
+import { fakeSlurmBin } from './slurm/fake-slurm.js';
 
 test('ctld: an uneven job raises uneven_load: on the API and the gauge, mailed once; after it ends its report lists it', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ctld-findings-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  fakeSlurm(dir);
+  const slurm = fakeSlurmBin(dir);
   writeFileSync(join(dir, 'agent.token'), 'agent-tok\n', { mode: 0o600 });
   writeFileSync(join(dir, 'admin.token'), 'admin-tok\n', { mode: 0o600 });
   const config = {
@@ -111,8 +87,8 @@ test('ctld: an uneven job raises uneven_load: on the API and the gauge, mailed o
   );
 
   // Job 1 ends: gone from squeue. sacct knows nothing, so its report is written without a record.
-  const lines = readFileSync(join(dir, 'squeue.txt'), 'utf8').split('\n');
-  writeFileSync(join(dir, 'squeue.txt'), lines.filter((l) => !l.startsWith('1|')).join('\n'));
+  const lines = readFileSync(slurm.squeueFile, 'utf8').split('\n');
+  writeFileSync(slurm.squeueFile, lines.filter((l) => !l.startsWith('1|')).join('\n'));
   const report = await waitUntil('the report of job 1', () => mail.endedCalls.find((r) => r.jobid === '1'), {
     timeoutMs: 15_000,
   });

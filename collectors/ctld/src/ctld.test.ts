@@ -3,19 +3,17 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, ctldConfigSchema, parseDuration, type NodeReport } from '@slurmscope/common';
 import { InMemorySink, RecordingLogger, waitUntil, type Sink } from '@slurmscope/model';
 import { prometheusExposition } from '@slurmscope/prometheus';
 import { loadTls } from './api/server.js';
 import { startCtld, type CtldHandle } from './ctld.js';
+import { fakeSlurmBin, type FakeSlurm } from './slurm/fake-slurm.js';
 import type { Webjob } from './webjobs.js';
-
-const FIX = fileURLToPath(new URL('../testdata/slurm/22.05/', import.meta.url));
 
 const CLEANUPS = new WeakMap<TestContext, Array<() => unknown>>();
 
@@ -33,50 +31,10 @@ function cleanups(t: TestContext): Array<() => unknown> {
   return list;
 }
 
-interface FakeSlurm {
-  readonly dir: string;
-  readonly binDir: string;
-  /** Commands run so far, one line each ("sinfo --json"). */
-  calls(): string[];
-  /** Makes every command fail (true) or answer again (false). */
-  fail(on: boolean): void;
-  /** Makes every command hang until called with false (a slurmctld that does not answer). */
-  hang(on: boolean): void;
-}
-
 function fakeSlurm(t: TestContext): FakeSlurm {
   const dir = mkdtempSync(join(tmpdir(), 'ctld-fake-slurm-'));
   cleanups(t).push(() => rmSync(dir, { recursive: true, force: true }));
-  const log = join(dir, 'calls.log');
-  const flag = join(dir, 'fail');
-  const hangFlag = join(dir, 'hang');
-  const script = (name: string, body: string): void => {
-    const file = join(dir, name);
-    writeFileSync(
-      file,
-      `#!/bin/sh\necho "${name} $*" >> '${log}'\nwhile [ -e '${hangFlag}' ]; do sleep 0.05; done\nif [ -e '${flag}' ]; then echo "${name}: Unable to contact slurm controller (connect failure)" >&2; exit 1; fi\n${body}\n`,
-    );
-    chmodSync(file, 0o755);
-  };
-  script('sinfo', `cat '${FIX}sinfo.json'`);
-  script('squeue', `cat '${FIX}squeue-running.txt'`);
-  script('sdiag', `cat '${FIX}sdiag.txt'`);
-  script(
-    'scontrol',
-    `case "$1 $2" in
-  "--version "*) echo "slurm-wlm 22.05.8" ;;
-  "show partition") cat '${FIX}scontrol-partition.txt' ;;
-  "show config") cat '${FIX}scontrol-config.txt' ;;
-  *) echo "unexpected: $*" >&2; exit 2 ;;
-esac`,
-  );
-  return {
-    dir,
-    binDir: dir,
-    calls: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []),
-    fail: (on) => (on ? writeFileSync(flag, '') : rmSync(flag, { force: true })),
-    hang: (on) => (on ? writeFileSync(hangFlag, '') : rmSync(hangFlag, { force: true })),
-  };
+  return fakeSlurmBin(dir);
 }
 
 async function start(
