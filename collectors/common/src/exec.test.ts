@@ -88,7 +88,9 @@ test(
 );
 
 test('runCommand: output beyond maxBytes kills the whole group', { timeout: 10_000 }, async () => {
-  const s = script('yes &\necho $! > "$1"\nwait');
+  // The child writes its own pid before it starts talking: with `yes & echo $!` the output could
+  // pass maxBytes, and the group die, before the shell wrote the pid (seen once in a full run).
+  const s = script('sh -c \'echo $$ > "$1"; exec yes\' sh "$1" &\nwait');
   await assert.rejects(
     runCommand(s.file, [s.pidFile], { timeoutMs: 8000, maxBytes: 10_000 }),
     (e: unknown) => e instanceof CommandError && e.kind === 'too-large',
