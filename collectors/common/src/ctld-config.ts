@@ -53,9 +53,18 @@ export const ctldConfigSchema = z.strictObject({
       corsOrigins: z.array(webOrigin).default([]),
     })
     .default({}),
-  /** The web portal (the page itself comes with issue 11). */
+  /** The web portal: /portal/ and /portal/embed/<panel>, the Grafana panels mounted without Grafana. */
   portal: z
     .strictObject({
+      /** Serve /portal/ (false: 404, the JSON API stays). */
+      enabled: z.boolean().default(true),
+      /**
+       * The built grafana-plugins folder (holding portal/dist/ and <panel>/dist/); default: the one
+       * installed beside ctld. A missing build is logged at start and /portal/ answers 503 naming it.
+       */
+      assetsDir: z.string().min(1).optional(),
+      /** The window of the portal's CO2 panel and of GET /api/v1/co2 without ?hours= (1h to 7d). */
+      co2Window: durationBetween('1h', '7d').default('24h'),
       /** Who may embed ctld's HTML pages in a frame besides ctld itself ('self'); CSP frame-ancestors sources. */
       frameAncestors: z.array(frameSource).default([]),
     })
