@@ -1,9 +1,28 @@
 // jest (the Grafana convention for panel unit tests): jsdom, swc, and the ESM packages @grafana/* pull in.
 process.env.TZ = 'UTC';
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'classic' } } } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'classic' } } } },
+];
 // ESM-only packages pulled in by @grafana/* (list from create-plugin's .config/jest/utils.js)
-const esm = ['@grafana/schema', '@wojtekmaj/date-utils', 'd3', 'd3-color', 'd3-force', 'd3-interpolate', 'd3-scale-chromatic',
-  'get-user-locale', 'marked', 'memoize', 'mimic-function', 'ol', 'react-calendar', 'react-colorful', 'rxjs', 'uuid'];
+const esm = [
+  '@grafana/schema',
+  '@wojtekmaj/date-utils',
+  'd3',
+  'd3-color',
+  'd3-force',
+  'd3-interpolate',
+  'd3-scale-chromatic',
+  'get-user-locale',
+  'marked',
+  'memoize',
+  'mimic-function',
+  'ol',
+  'react-calendar',
+  'react-colorful',
+  'rxjs',
+  'uuid',
+];
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'jest-environment-jsdom',

@@ -14,15 +14,37 @@ const today = new Date().toISOString().substring(0, 10);
 
 // Same list as @grafana/create-plugin's .config/bundler/externals.ts: provided by Grafana at runtime.
 const externals = [
-  'lodash', 'jquery', 'moment', 'slate', 'emotion', '@emotion/react', '@emotion/css', 'prismjs',
-  'slate-plain-serializer', '@grafana/slate-react', 'react', 'react/jsx-runtime', 'react/jsx-dev-runtime',
-  'react-dom', 'react-redux', 'redux', 'rxjs', 'i18next', 'react-router', 'd3', 'angular',
-  /^@grafana\/ui/i, /^@grafana\/runtime/i, /^@grafana\/data/i,
+  'lodash',
+  'jquery',
+  'moment',
+  'slate',
+  'emotion',
+  '@emotion/react',
+  '@emotion/css',
+  'prismjs',
+  'slate-plain-serializer',
+  '@grafana/slate-react',
+  'react',
+  'react/jsx-runtime',
+  'react/jsx-dev-runtime',
+  'react-dom',
+  'react-redux',
+  'redux',
+  'rxjs',
+  'i18next',
+  'react-router',
+  'd3',
+  'angular',
+  /^@grafana\/ui/i,
+  /^@grafana\/runtime/i,
+  /^@grafana\/data/i,
 ];
 
 const swc = (target) => ({
   loader: 'swc-loader',
-  options: { jsc: { target, parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'classic' } } } },
+  options: {
+    jsc: { target, parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'classic' } } },
+  },
 });
 
 const minimize = (env) => ({
@@ -33,7 +55,11 @@ const minimize = (env) => ({
 const panel = (name, env) => {
   const dir = path.resolve(__dirname, name);
   const pluginJson = JSON.parse(fs.readFileSync(path.join(dir, 'src/plugin.json'), 'utf8'));
-  const stamp = (buf) => buf.toString().replace(/%VERSION%/g, version).replace(/%TODAY%/g, today);
+  const stamp = (buf) =>
+    buf
+      .toString()
+      .replace(/%VERSION%/g, version)
+      .replace(/%TODAY%/g, today);
   return {
     name,
     mode: env.production ? 'production' : 'development',

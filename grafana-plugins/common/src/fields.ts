@@ -49,8 +49,12 @@ export function strings(field: Field): string[] {
 
 /** True when a field can hold numbers: a number field, or a string field whose values all parse. */
 function numeric(field: Field): boolean {
-  if (field.type === FieldType.number) return true;
-  if (field.type !== FieldType.string && field.type !== FieldType.other) return false;
+  if (field.type === FieldType.number) {
+    return true;
+  }
+  if (field.type !== FieldType.string && field.type !== FieldType.other) {
+    return false;
+  }
   return numbers(field).every((n, i) => !Number.isNaN(n) || field.values[i] === null || field.values[i] === undefined);
 }
 
@@ -63,13 +67,17 @@ export function readFields<K extends string>(
   specs: Readonly<Record<K, FieldSpec>>,
   what = 'the query result',
 ): ReadResult<Columns<K>> {
-  if (frame === undefined || frame.fields.length === 0) return { ok: false, message: `No data: ${what} is empty.` };
+  if (frame === undefined || frame.fields.length === 0) {
+    return { ok: false, message: `No data: ${what} is empty.` };
+  }
   const out: Partial<Record<K, number[] | string[]>> = {};
   for (const key of Object.keys(specs) as K[]) {
     const spec = specs[key];
     const field = findField(frame, spec.name);
     if (field === undefined) {
-      if (spec.optional) continue;
+      if (spec.optional) {
+        continue;
+      }
       const have = frame.fields.map((f) => `"${f.name}"`).join(', ');
       return { ok: false, message: `Missing field "${spec.name}" (${spec.kind}) in ${what}; it has ${have}.` };
     }
