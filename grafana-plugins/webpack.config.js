@@ -89,7 +89,7 @@ const panel = (name, env) => {
           { from: 'plugin.json', to: '.', transform: stamp },
           { from: '../README.md', to: '.', transform: stamp },
           { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
-          { from: '../../LICENSE', to: '.', noErrorOnMissing: true },
+          { from: '../../../LICENSE', to: '.' },
           { from: 'img', to: 'img' },
         ],
       }),

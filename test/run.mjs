@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The one test runner: `node test/run.mjs unit|integration|all` (after `tsc -b`).
-//   unit         every compiled *.test.js under the workspaces' dist/ (not test/dist/integration)
+//   unit         every compiled *.test.js under the workspaces' dist/ (not test/dist/integration),
+//                then the panels' jest tests in grafana-plugins/
 //   integration  test/dist/integration/**/*.test.js, one file at a time, against the local stack:
 //                installs what is missing, starts the stack unless it runs, and stops it afterwards
 //                only if it started it (also on failure and Ctrl-C)
@@ -102,6 +103,31 @@ async function nodeTest(phase, files, extra = []) {
   }
 }
 
+/**
+ * The panels' jest tests (grafana-plugins/, the Grafana convention for panels): counted into the
+ * same totals from jest's JSON summary; a jest that dies without one counts as a failure.
+ */
+async function jestPanels() {
+  const dir = join(ROOT, 'grafana-plugins');
+  console.log('\n== unit (panels, jest)');
+  const summary = join(tapDir, 'jest.json');
+  const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+  const code = await run(process.execPath, [jest, '--ci', '--json', `--outputFile=${summary}`], { cwd: dir });
+  if (!existsSync(summary)) {
+    console.error(`jest exited ${code} without a summary`);
+    totals.fail += 1;
+    return;
+  }
+  const r = JSON.parse(readFileSync(summary, 'utf8'));
+  totals.pass += r.numPassedTests;
+  totals.fail += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  totals.skipped += r.numPendingTests + r.numTodoTests;
+  if (code !== 0 && r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0) === 0) {
+    console.error(`jest exited ${code}`);
+    totals.fail += 1;
+  }
+}
+
 async function stackScript(name) {
   const code = await run('bash', [join(STACK_SCRIPTS, name)]);
   if (code !== 0) throw new Error(`test/stack/${name} exited ${code}`);
@@ -156,7 +182,10 @@ try {
   // Some unit files run real servers of their own (VictoriaMetrics through an outage): on a fresh
   // machine the packages must be there before them, or those tests would only be skipped.
   if (mode === 'all') await stackScript('install');
-  if (mode === 'unit' || mode === 'all') await nodeTest('unit', unitFiles(), ['--test-timeout=300000']);
+  if (mode === 'unit' || mode === 'all') {
+    await nodeTest('unit', unitFiles(), ['--test-timeout=300000']);
+    if (!interrupted) await jestPanels();
+  }
   if (!interrupted && (mode === 'integration' || mode === 'all')) await integration();
 } catch (err) {
   console.error(`run: ${err.message}`);
