@@ -115,7 +115,7 @@ async function startDaemons(stack: Stack, stateDir: string, children: Child[]): 
 
 /**
  * Installs (optionally) and starts the local cluster, the agents and ctld, keeps a small mixed
- * workload running and prints the `ctld:`, `mail:` and `try:` lines; on SIGINT/SIGTERM cancels
+ * workload running and prints the `ctld:`, `portal:`, `mail:` and `try:` lines; on SIGINT/SIGTERM cancels
  * its jobs, stops its children and the stack it started, leaving no process or cgroup behind.
  */
 export async function runDemo({ stateDir, install }: DemoOptions): Promise<void> {
@@ -140,6 +140,7 @@ export async function runDemo({ stateDir, install }: DemoOptions): Promise<void>
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
     say(`demo up in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${join(stateDir, 'logs')}; Ctrl-C stops it all`);
     say(`ctld: ${stack.urls.ctld}/`);
+    say(`portal: ${stack.urls.ctld}/portal/`);
     say(`mail: ${stack.paths.mail}`);
     const paths = demoPaths(stateDir);
     linkCli(paths.bin);

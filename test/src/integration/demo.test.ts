@@ -1,5 +1,5 @@
 // The README's first command, as a user runs it: `slurmscope demo` (what `npm run demo` starts)
-// comes up within 2 minutes and prints its ctld:, mail: and try: lines; pasting the try: line
+// comes up within 2 minutes and prints its ctld:, portal:, mail: and try: lines; pasting the try: line
 // gives a shell where a user's own two-node job starts within a minute, ctld shows it, and
 // `slurmscope report` prints it after it ends, and a mail about it (it only slept) lands in the
 // mail: directory; Ctrl-C leaves no process and no cgroup folder.
@@ -132,6 +132,20 @@ test(
 
     // ctld's page and /metrics answer, with the cluster's availability.
     assert.match(await fetchText(`${ctld[1]}/`), /slurmscope/i);
+    // The portal: its page and the built panels it mounts (the browser test looks at them in Chromium).
+    assert.equal(line('portal: '), `portal: ${ctld[1]}/portal/`);
+    const page = await fetchText(`${ctld[1]}/portal/`);
+    const config = /<script type="application\/json" id="slurmscope-portal-config">([^<]*)<\/script>/.exec(page);
+    assert.ok(config, `the portal page carries its config\n${page.slice(0, 500)}`);
+    const assets = (JSON.parse(config[1]!) as { assets: { portal: string; plugins: Record<string, string> } }).assets;
+    assert.deepEqual(Object.keys(assets.plugins).sort(), [
+      'slurmscope-availability-panel',
+      'slurmscope-co2-panel',
+      'slurmscope-webjobs-panel',
+    ]);
+    for (const url of [assets.portal, ...Object.values(assets.plugins)]) {
+      assert.ok((await fetchText(`${ctld[1]}${url}`)).length > 1000, `${url} serves the built bundle`);
+    }
     await waitFor(async () => /slurmscope_partition_cpus\{/.test(await fetchText(`${ctld[1]}/metrics`)), {
       timeoutMs: 30_000,
       what: "slurmscope_partition_cpus on ctld's /metrics",
