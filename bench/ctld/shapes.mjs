@@ -142,7 +142,14 @@ export function displayId(j) {
 
 const iso = (ms) => new Date(ms).toISOString().slice(0, 19);
 
-/** One line of the poll's `squeue -h -O JobID:0|,...` (23 fields, each followed by `|`). */
+/** Seconds of a time limit as the cluster writes them (`D-HH:MM:SS` or `H:MM:SS`). */
+function limitSeconds(limit) {
+  const [d, hms] = limit.includes('-') ? limit.split('-') : ['0', limit];
+  const [h, m, s] = hms.split(':').map(Number);
+  return ((Number(d) * 24 + h) * 60 + m) * 60 + s;
+}
+
+/** One line of the poll's `squeue -h -O JobID:0|,...` (24 fields, each followed by `|`). */
 function squeueLine(j) {
   const gres = j.gpus > 0 ? `,gres/gpu=${j.gpus},gres/gpu:a100=${j.gpus}` : '';
   const pending = j.state === 'PD';
@@ -170,6 +177,7 @@ function squeueLine(j) {
     pending ? 'N/A' : iso(j.startMs),
     j.limit ?? '1-00:00:00',
     pending ? 'n/a' : j.nodes[0], // BatchHost: squeue prints "n/a" for a job without one
+    pending ? 'N/A' : iso(j.startMs + limitSeconds(j.limit ?? '1-00:00:00') * 1000), // EndTime: start + limit
   ];
   return `${f.join('|')}|`;
 }

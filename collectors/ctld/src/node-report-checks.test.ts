@@ -26,7 +26,7 @@ const placed = (jobs: JobInfo[]): SlurmPlacement => {
 // slurm.conf defines b1 before a1 and a2, so Slurm starts job 9's batch script on b1 although
 // squeue's NodeList (always in name order) reads "a[1-2],b1". A squeue line of the poll's format:
 const LINE =
-  '9|9|N/A|N/A|N/A|alice|1001|phys|batch|normal|R|3|a[1-2],b1|3|3|1G|cpu=3,mem=3G,node=3,billing=3|N/A|N/A|N/A|2025-01-01T00:00:00|1:00:00|b1|';
+  '9|9|N/A|N/A|N/A|alice|1001|phys|batch|normal|R|3|a[1-2],b1|3|3|1G|cpu=3,mem=3G,node=3,billing=3|N/A|N/A|N/A|2025-01-01T00:00:00|1:00:00|b1|2025-01-01T01:00:00|';
 
 test("SlurmPlacement: the batch node is Slurm's BatchHost, not the first node of the list", () => {
   const [job] = parseSqueue(LINE);

@@ -57,6 +57,13 @@ export interface JobInfo {
   readonly startTimeMs?: number;
   /** Absent for UNLIMITED. */
   readonly timeLimitSeconds?: number;
+  /**
+   * When the job will end by its time limit (Slurm's EndTime: for a running job, start + time
+   * limit as slurmctld keeps it, suspensions and `scontrol update TimeLimit` included; for a
+   * completing job, when it ended). Absent for UNLIMITED and when Slurm knows none; where Slurm
+   * printed none but start and limit are known, start + limit.
+   */
+  readonly endTimeMs?: number;
   /** The node that runs the batch script (squeue's BatchHost, JSON `batch_host`); absent when Slurm gave none. */
   readonly batchHost?: string;
 }

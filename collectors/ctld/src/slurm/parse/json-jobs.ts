@@ -12,7 +12,7 @@ import {
   type JsonObject,
   type JsonVersion,
 } from './json.js';
-import { gpusFromTres, parseGres, parseTres } from './units.js';
+import { gpusFromTres, jobEndTimeMs, parseGres, parseTres } from './units.js';
 
 const MEBI = 1024 * 1024;
 
@@ -62,7 +62,12 @@ function parseJob(j: unknown, source: string): JobInfo {
   const cpus = num(j['cpus']) ?? tres.get('cpu') ?? 0;
   const memory = tres.get('mem') ?? (perNode === undefined ? 0 : perNode * MEBI * Math.max(1, nodes.length));
   const start = num(j['start_time']);
+  const startMs = start === undefined || start === 0 || start === Infinity ? undefined : start * 1000;
   const limitMin = num(j['time_limit']);
+  const limitSeconds = limitMin === undefined || limitMin === Infinity ? undefined : limitMin * 60;
+  // "end_time": a number (22.05, 23.02) or {set, infinite, number} (23.11+), read as start_time is.
+  const end = num(j['end_time']);
+  const endMs = jobEndTimeMs({ endMs: end === undefined ? undefined : end * 1000, startMs, limitSeconds });
   const uid = num(j['user_id']);
   const qos = str(j['qos']);
   // "batch_host": the node running the batch script, "" for a job without one (22.05–25.05 alike).
@@ -83,8 +88,9 @@ function parseJob(j: unknown, source: string): JobInfo {
     memoryBytes: memory,
     gpus: gpu.total,
     gpusByType: gpu.byType,
-    ...(start === undefined || start === 0 || start === Infinity ? {} : { startTimeMs: start * 1000 }),
-    ...(limitMin === undefined || limitMin === Infinity ? {} : { timeLimitSeconds: limitMin * 60 }),
+    ...(startMs === undefined ? {} : { startTimeMs: startMs }),
+    ...(limitSeconds === undefined ? {} : { timeLimitSeconds: limitSeconds }),
+    ...(endMs === undefined ? {} : { endTimeMs: endMs }),
     ...(batchHost === '' ? {} : { batchHost }),
   };
 }

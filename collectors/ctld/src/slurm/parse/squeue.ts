@@ -1,7 +1,7 @@
 import { ParseError } from '@slurmscope/common';
 import { expandHostlist } from '../hostlist.js';
 import type { JobInfo } from '../types.js';
-import { gpusFromTres, parseGres, parseMemoryBytes, parseSlurmDuration, parseTres } from './units.js';
+import { gpusFromTres, jobEndTimeMs, parseGres, parseMemoryBytes, parseSlurmDuration, parseTres } from './units.js';
 
 /**
  * The `squeue -O` fields ctld reads, in output order. No free-text field (job name, comment)
@@ -33,6 +33,8 @@ export const SQUEUE_FIELDS = [
   'TimeLimit',
   // The node that runs the batch script (prints "n/a" for a job without one, e.g. pending).
   'BatchHost',
+  // Start + time limit as slurmctld keeps it; "NONE" for UNLIMITED, "N/A" when unset.
+  'EndTime',
 ] as const;
 
 /** The separator after each field (squeue's `type:size suffix` syntax; size 0 = no padding). */
@@ -104,9 +106,9 @@ function parseLine(line: string, source: string): JobInfo {
   const memPerNode = parseMemoryBytes(get('MinMemory'));
   const memoryBytes = tres.get('mem') ?? (memPerNode ?? 0) * Math.max(1, nodes.length);
   const code = get('StateCompact');
-  const start = optional(get('StartTime'));
-  const startMs = start === undefined ? undefined : Date.parse(start);
+  const startMs = timeMs(get('StartTime'));
   const limit = parseSlurmDuration(get('TimeLimit'));
+  const endMs = jobEndTimeMs({ endMs: timeMs(get('EndTime')), startMs, limitSeconds: limit });
   const uid = optional(get('UserID'));
   const batchHost = optional(get('BatchHost'));
   // The last task of an array keeps the array's id as its own job id: the task id decides.
@@ -132,8 +134,9 @@ function parseLine(line: string, source: string): JobInfo {
     memoryBytes,
     gpus: gpu.total,
     gpusByType: gpu.byType,
-    ...(startMs === undefined || Number.isNaN(startMs) ? {} : { startTimeMs: startMs }),
+    ...(startMs === undefined ? {} : { startTimeMs: startMs }),
     ...(limit === undefined ? {} : { timeLimitSeconds: limit }),
+    ...(endMs === undefined ? {} : { endTimeMs: endMs }),
     ...(batchHost === undefined ? {} : { batchHost }),
   };
 }
@@ -173,6 +176,14 @@ function gpusFromRequest(
 // squeue prints N/A for most empty fields, but BatchHost's own printer writes "n/a".
 function optional(s: string): string | undefined {
   return s === '' || s === 'N/A' || s === 'n/a' || s === '(null)' ? undefined : s;
+}
+
+// squeue prints times as local ISO without a zone (2026-11-25T03:10:04), Date.parse's local time;
+// N/A, NONE, Unknown and anything else that is not a time give undefined.
+function timeMs(s: string): number | undefined {
+  const v = optional(s);
+  const ms = v === undefined ? NaN : Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 function toInt(s: string, field: string, line: string, source: string): number {

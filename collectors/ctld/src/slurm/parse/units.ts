@@ -138,3 +138,23 @@ export function parseSlurmDuration(text: string): number | undefined {
   if (rest.length > 3) return undefined;
   return ((days * 24 + h) * 60 + m) * 60 + sec;
 }
+
+/** What {@link jobEndTimeMs} reads: Slurm's end time and the start and limit it falls back on. */
+export interface JobTimes {
+  /** Slurm's EndTime in ms; undefined, 0 or NaN when it printed none (NONE, Unknown, N/A). */
+  readonly endMs?: number;
+  readonly startMs?: number;
+  /** Undefined for UNLIMITED. */
+  readonly limitSeconds?: number;
+}
+
+/**
+ * A job's end time by its time limit (ms): Slurm's own EndTime where it gave one, else start +
+ * limit. Undefined for UNLIMITED: slurmctld then keeps start + 1 year as end_time (and squeue
+ * prints NONE), which is no end at all; undefined too when neither is known.
+ */
+export function jobEndTimeMs({ endMs, startMs, limitSeconds }: JobTimes): number | undefined {
+  if (limitSeconds === undefined) return undefined;
+  if (endMs !== undefined && Number.isFinite(endMs) && endMs > 0) return endMs;
+  return startMs === undefined || !Number.isFinite(startMs) ? undefined : startMs + limitSeconds * 1000;
+}
