@@ -1,6 +1,7 @@
 import type { NodeReport } from '@slurmscope/common';
 import type { MetricFamily } from '@slurmscope/model';
 import { isJobId } from '../reports/index-file.js';
+import type { ReportIndexEntry } from '../reports/types.js';
 import type { SlurmSnapshot } from '../slurm/types.js';
 import { HttpError } from './http.js';
 
@@ -27,6 +28,11 @@ export interface ReportServicePort {
   /** The user of a stored report by the archive's index (no file is read); undefined when there is none. */
   owner(jobid: string): string | undefined;
   list(opts: { user?: string; limit?: number }): Promise<ReportOwner[]>;
+  /**
+   * The index entries of reports that ended at or after `sinceMs`, from memory (no file is read):
+   * GET /api/v1/co2. Optional: a service without it lists no ended jobs.
+   */
+  co2Rows?(sinceMs: number): readonly ReportIndexEntry[];
   families(): MetricFamily[];
   hasScript(jobid: string): boolean;
   close(): Promise<void>;

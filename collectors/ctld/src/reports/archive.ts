@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { errorMessage, isNotFound } from '@slurmscope/common';
 import type { Logger } from '@slurmscope/model';
-import { entryFromHead, formatIndexLine, indexEntry, isJobId, parseIndex, selectEntries } from './index-file.js';
+import { endedSince, entryFromHead, formatIndexLine, indexEntry, isJobId } from './index-file.js';
+import { parseIndex, selectEntries } from './index-file.js';
 import { ReportGuard, REPORT_FILE_MODE, type GrantRead, type StripAcl } from './permissions.js';
 import { MAX_REPORT_BYTES, readReportFile, readReportHead, ReportTooLargeError } from './report-file.js';
 import type { ArchiveCounts, JobReport, ReportArchive, ReportIndexEntry } from './types.js';
@@ -261,6 +262,11 @@ export class LocalArchive implements ReportArchive {
   /** Newest first, optionally one user's. */
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]> {
     return Promise.resolve(selectEntries(this.byId.values(), opts));
+  }
+
+  /** The index entries of reports that ended at or after `sinceMs` (from memory; no file is read). */
+  endedSince(sinceMs: number): ReportIndexEntry[] {
+    return endedSince(this.byId.values(), sinceMs);
   }
 
   /** True when the job already has a report. */

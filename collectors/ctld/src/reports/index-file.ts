@@ -20,6 +20,10 @@ export function indexEntry(r: JobReport, writtenAtMs: number): ReportIndexEntry 
     state: r.state,
     end_time: r.end_time,
     written_at: new Date(writtenAtMs).toISOString(),
+    account: r.account,
+    partition: r.partition,
+    energy_joules: r.energy_joules,
+    co2_grams: r.co2_grams,
   };
 }
 
@@ -58,8 +62,9 @@ function parseEntry(line: string): ReportIndexEntry | undefined {
 
 /**
  * The index entry of a report from the head of its file (see `readReportHead`): the whole
- * report when it fitted, else the fields before `"nodes"` (ctld writes ids, user, state and
- * times first). Undefined when the head holds no valid entry for `jobid` (the file's name).
+ * report when it fitted, else the fields before `"nodes"` (ctld writes ids, user, account,
+ * partition, state and times first; energy and CO2 come later and are then null). Undefined
+ * when the head holds no valid entry for `jobid` (the file's name).
  */
 export function entryFromHead(
   head: { text: string; complete: boolean },
@@ -96,7 +101,31 @@ function entryOf(o: unknown): ReportIndexEntry | undefined {
   const end = r.end_time === null ? null : str('end_time');
   if (jobid === undefined || !JOB_ID.test(jobid) || display === undefined || user === undefined) return undefined;
   if (state === undefined || written === undefined || end === undefined) return undefined;
-  return { jobid, display_id: display, user, state, end_time: end, written_at: written };
+  // Fields added later: absent (older lines, a head cut before them) or of another type read as null.
+  const num = (k: string): number | null => (typeof r[k] === 'number' && Number.isFinite(r[k]) ? r[k] : null);
+  return {
+    jobid,
+    display_id: display,
+    user,
+    state,
+    end_time: end,
+    written_at: written,
+    account: str('account') ?? null,
+    partition: str('partition') ?? null,
+    energy_joules: num('energy_joules'),
+    co2_grams: num('co2_grams'),
+  };
+}
+
+/**
+ * The entries that ended at or after `sinceMs`. End times are ctld's own ISO 8601 UTC strings
+ * (toISOString), so they compare as text: no date is parsed per entry. Pure.
+ */
+export function endedSince(entries: Iterable<ReportIndexEntry>, sinceMs: number): ReportIndexEntry[] {
+  const since = new Date(sinceMs).toISOString();
+  const out: ReportIndexEntry[] = [];
+  for (const e of entries) if (e.end_time !== null && e.end_time >= since) out.push(e);
+  return out;
 }
 
 /** Newest first by end time (then written time), optionally one user's, at most `limit`. */

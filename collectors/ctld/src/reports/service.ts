@@ -29,6 +29,8 @@ export interface ReportService {
   /** The user of a stored report by the index, without reading it. */
   owner(jobid: string): string | undefined;
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
+  /** The index entries of reports that ended at or after `sinceMs` (GET /api/v1/co2), from memory. */
+  co2Rows(sinceMs: number): ReportIndexEntry[];
   /** CO2/energy cluster totals, per-job CO2 of running jobs, report counters. */
   families(): MetricFamily[];
   /** True when ctld keeps this job's batch script already (agents stop sending it). */
@@ -143,6 +145,11 @@ class JobReportService implements ReportService {
 
   list(o: { user?: string; limit?: number }): Promise<ReportIndexEntry[]> {
     return this.p.archive.list(o);
+  }
+
+  co2Rows(sinceMs: number): ReportIndexEntry[] {
+    // A store without an in-memory index has nothing to offer here (never a scan of its files).
+    return this.p.archive.endedSince?.(sinceMs) ?? [];
   }
 
   families(): MetricFamily[] {

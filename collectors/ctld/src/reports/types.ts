@@ -129,7 +129,10 @@ export interface JobReport {
   readonly generated_at: string;
 }
 
-/** One line of the archive's index: enough to list and resolve ids without opening reports. */
+/**
+ * One line of the archive's index: enough to list and resolve ids, and to sum energy and CO2 over
+ * a time window (GET /api/v1/co2), without opening reports.
+ */
 export interface ReportIndexEntry {
   readonly jobid: string;
   readonly display_id: string;
@@ -137,6 +140,15 @@ export interface ReportIndexEntry {
   readonly state: string;
   readonly end_time: string | null;
   readonly written_at: string;
+  /**
+   * The report's account, partition, energy and CO2 (added in issue 11). Null in lines written
+   * before, and energy/CO2 null in entries rebuilt from a report's head when the report exceeded
+   * the head's 64 KiB (they come after `nodes`); null energy also means nothing measured it.
+   */
+  readonly account: string | null;
+  readonly partition: string | null;
+  readonly energy_joules: number | null;
+  readonly co2_grams: number | null;
 }
 
 /** What an archive met besides reports: counted, exposed as metrics. */
@@ -161,6 +173,8 @@ export interface ReportArchive {
   owner(id: string): string | undefined;
   /** Newest first (by end time), optionally one user's. */
   list(opts: { user?: string; limit?: number }): Promise<ReportIndexEntry[]>;
+  /** The index entries of reports that ended at or after `sinceMs`, in no order, from memory (optional). */
+  endedSince?(sinceMs: number): ReportIndexEntry[];
   /** What the store met besides reports (optional: a store without such checks has none). */
   counts?(): ArchiveCounts;
   close(): Promise<void>;
