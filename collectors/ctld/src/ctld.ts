@@ -2,6 +2,8 @@ import { runEvery, type CtldConfig } from '@slurmscope/common';
 import type { ExpositionPort, FamilyDesc, FamilySource, Logger, MetricFamily, Sink, Snapshot } from '@slurmscope/model';
 import type { HostPort } from '@slurmscope/prometheus';
 import { createApiServer, loadTls } from './api/server.js';
+import { defaultAssetsDir, loadPortalAssets } from './api/portal-assets.js';
+import type { PortalOptions } from './api/routes-portal.js';
 import type { ReportServicePort } from './api/report-port.js';
 import { buildCycleView } from './api/cycle-view.js';
 import { freshness, freshnessFamilies, type CycleView } from './api/view.js';
@@ -147,11 +149,18 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
   ];
   for (const sink of sinks) if (sink.metrics) sources.push(() => sink.metrics?.() ?? []);
   const declared = [...ALL_CTLD_FAMILIES, ...store.families(0)];
+  const portal = config.portal.enabled
+    ? await openPortal(config, log).catch(closing([poller, reports, findings]))
+    : undefined;
   const server = createApiServer({
     listen: config.api.listen,
     tls,
     exposition: opts.exposition({ families: declared, read: readLatest, sources }),
     web: { corsOrigins: config.api.corsOrigins, frameAncestors: config.portal.frameAncestors },
+    co2WindowMs: config.portal.co2Window,
+    ...(portal === undefined
+      ? {}
+      : { portal: { ...portal, cluster: () => cluster ?? view?.poll.result?.snapshot.config.clusterName ?? null } }),
     ctx: {
       view: () => view,
       reports: () => reports,
@@ -250,6 +259,18 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
         log.info({ cycles: stats.cycles, polls: poller.polls, commands: poller.callCounts }, 'ctld stopped');
       })()),
   };
+}
+
+/** Reads the portal's built assets (portal.assetsDir, else grafana-plugins beside ctld) and logs what it holds. */
+async function openPortal(config: CtldConfig, log: Logger): Promise<Omit<PortalOptions, 'cluster'>> {
+  const plog = log.child({ part: 'portal' });
+  const assets = await loadPortalAssets({ dir: config.portal.assetsDir ?? defaultAssetsDir(), log: plog });
+  if (assets.missing === undefined)
+    plog.info(
+      { folder: assets.dir, files: assets.files.size, bytes: assets.bytes, refused: assets.refused },
+      'portal assets loaded',
+    );
+  return { assets, intervalMs: config.interval, co2WindowMs: config.portal.co2Window };
 }
 
 /** A rejection handler that closes what a failed start already opened, then rethrows. */

@@ -10,3 +10,8 @@ export * from './bodies.js';
 export * from './cycle-view.js';
 export * from './gzip.js';
 export * from './web-headers.js';
+export * from './co2-view.js';
+export * from './portal-assets.js';
+export * from './portal-page.js';
+export * from './routes-portal.js';
+export * from './routes-whoami.js';

@@ -37,7 +37,8 @@ export type ApiResponse =
     };
 
 /**
- * One route: method, pattern (`/api/v1/jobs/:id`) and handler. GET routes answer HEAD too; a
+ * One route: method, pattern (`/api/v1/jobs/:id`; a last segment `*` takes one or more segments,
+ * decoded and joined by '/', as `params['*']`) and handler. GET routes answer HEAD too; a
  * GET route with `cors` answers the origins of `api.corsOrigins` (and their OPTIONS preflights).
  */
 export interface Route {
@@ -141,7 +142,8 @@ export class Router {
 }
 
 function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {
-  const headers: Record<string, string | number> = { ...answer.headers, 'cache-control': 'no-store' };
+  // no-store unless the route says otherwise (the portal's assets: immutable; its pages: no-cache).
+  const headers: Record<string, string | number> = { 'cache-control': 'no-store', ...answer.headers };
   // An answer sent before the request body was read (401, 413): close rather than drain the rest.
   if (!res.req.complete) headers.connection = 'close';
   if ('body' in answer) {
@@ -150,7 +152,7 @@ function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {
     if (answer.etag !== undefined) {
       headers.etag = answer.etag;
       // Clients may keep it, but must ask again (with If-None-Match) before each use.
-      headers['cache-control'] = 'no-cache';
+      headers['cache-control'] = answer.headers?.['cache-control'] ?? 'no-cache';
       if (status === 200 && etagMatches(res.req.headers['if-none-match'], answer.etag)) status = 304;
     }
     if (status === 304 || status === 204) {
@@ -189,20 +191,30 @@ function split(path: string): string[] {
 }
 
 function matchSegments(pattern: readonly string[], path: readonly string[]): Record<string, string> | undefined {
-  if (pattern.length !== path.length) return undefined;
+  const rest = pattern[pattern.length - 1] === '*';
+  if (rest ? path.length < pattern.length : pattern.length !== path.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i]!;
-    const s = path[i]!;
-    if (p.startsWith(':')) {
-      try {
-        params[p.slice(1)] = decodeURIComponent(s);
-      } catch (err) {
-        // A malformed %-escape names no resource: treat as no match (404), not a server error.
-        if (err instanceof URIError) return undefined;
-        throw err;
-      }
-    } else if (p !== s) return undefined;
+    if (rest && i === pattern.length - 1) {
+      const tail = path.slice(i).map(decodeSegment);
+      if (tail.includes(undefined)) return undefined;
+      params['*'] = tail.join('/');
+    } else if (p.startsWith(':')) {
+      const value = decodeSegment(path[i]!);
+      if (value === undefined) return undefined;
+      params[p.slice(1)] = value;
+    } else if (p !== path[i]) return undefined;
   }
   return params;
+}
+
+/** A path segment URL-decoded; undefined for a malformed %-escape, which names no resource (404, not 500). */
+function decodeSegment(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch (err) {
+    if (err instanceof URIError) return undefined;
+    throw err;
+  }
 }

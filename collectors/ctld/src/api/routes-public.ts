@@ -4,15 +4,28 @@ import { entityTag, preparedAnswer, type PreparedBody } from './bodies.js';
 import { acceptsGzip } from './gzip.js';
 import type { ApiRequest, ApiResponse, Route } from './router.js';
 import { freshness, type CycleView, type Freshness } from './view.js';
+import { Co2Answers, co2WindowMs } from './co2-view.js';
+import type { ReportIndexEntry } from '../reports/types.js';
+
+/** Options of {@link publicRoutes}. */
+export interface PublicRouteOptions {
+  /** The window of GET /api/v1/co2 without `?hours=` (portal.co2Window), ms; default 24 h. */
+  readonly co2WindowMs?: number;
+  /** The portal is served: the index page links it. */
+  readonly portal?: boolean;
+}
 
 /**
  * The routes anyone who reaches the port may read (availability and load are not secret):
  * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/findings[?user=], /api/v1/jobs/:id,
- * and the index page. The four JSON routes are `cors` (readable by the pages of `api.corsOrigins`).
- * Each answers from the last cycle; before the first good poll, 503. The first three send bytes
- * serialized once per cycle (gzip'd when accepted, with an ETag for If-None-Match → 304).
+ * /api/v1/co2[?hours=], and the index page. The JSON routes are `cors` (readable by the pages of
+ * `api.corsOrigins`). Each answers from the last cycle; before the first good poll, 503. All but
+ * jobs/:id send bytes serialized once per cycle (gzip'd when accepted, with an ETag for
+ * If-None-Match → 304).
  */
-export function publicRoutes(ctx: ApiContext): Route[] {
+export function publicRoutes(ctx: ApiContext, opts: PublicRouteOptions = {}): Route[] {
+  const co2 = new Co2Answers();
+  const co2Default = opts.co2WindowMs ?? 24 * 3_600_000;
   const current = (): { view: CycleView; fresh: Freshness } => {
     const view = ctx.view();
     const fresh = freshness(view, ctx.now(), ctx.intervalMs);
@@ -37,7 +50,7 @@ export function publicRoutes(ctx: ApiContext): Route[] {
       : preparedAnswer(fresh, body, opts);
   };
   return [
-    { method: 'GET', pattern: '/', handler: () => indexPage(ctx.title) },
+    { method: 'GET', pattern: '/', handler: () => indexPage(ctx.title, opts.portal === true) },
     {
       method: 'GET',
       pattern: '/api/v1/availability',
@@ -67,6 +80,18 @@ export function publicRoutes(ctx: ApiContext): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/api/v1/co2',
+      cors: true,
+      handler: (r) => {
+        const windowMs = co2WindowMs(r.query.get('hours'), co2Default);
+        const reports = ctx.reports();
+        if (reports === undefined) throw new HttpError(503, 'the report archive is not open yet (no Slurm snapshot)');
+        const rows = (sinceMs: number): readonly ReportIndexEntry[] => reports.co2Rows?.(sinceMs) ?? [];
+        return prepared(r, `co2?hours=${windowMs}`, (v) => co2.body(v, windowMs, rows));
+      },
+    },
+    {
+      method: 'GET',
       pattern: '/api/v1/jobs/:id',
       cors: true,
       handler: ({ params }) => {
@@ -85,16 +110,23 @@ const LINKS: ReadonlyArray<readonly [string, string]> = [
   ['/api/v1/webjobs', 'running jobs: load per node, imbalance, efficiency (?user=NAME)'],
   ['/api/v1/findings', 'findings about running jobs: uneven load, idle GPUs, memory near its limit, ... (?user=NAME)'],
   ['/api/v1/jobs/ID', 'one running job (webjobs view)'],
+  ['/api/v1/co2', 'energy and CO2e of the jobs that ended in portal.co2Window (default 24 h; ?hours=1..168)'],
   ['/api/v1/reports', 'job reports (admin token, Slurm JWT or trusted proxy user)'],
   ['/api/v1/reports/ID', 'one job report'],
+  ['/api/v1/whoami', 'who your credentials say you are (Slurm JWT or trusted proxy user)'],
   ['/metrics', 'Prometheus text exposition'],
 ];
 
-function indexPage(title: string): ApiResponse {
+const PORTAL_LINK = [
+  '/portal/',
+  'the portal: availability, running jobs and CO2 as panels (no Grafana needed)',
+] as const;
+
+function indexPage(title: string, portal: boolean): ApiResponse {
   const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const items = LINKS.map(([href, what]) => `<li><a href="${esc(href)}">${esc(href)}</a> — ${esc(what)}</li>`).join(
-    '\n',
-  );
+  const items = (portal ? [PORTAL_LINK, ...LINKS] : LINKS)
+    .map(([href, what]) => `<li><a href="${esc(href)}">${esc(href)}</a> — ${esc(what)}</li>`)
+    .join('\n');
   const text = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head>
 <body><h1>${esc(title)}</h1>

@@ -6,6 +6,8 @@ import type { ApiContext } from './context.js';
 import { Router } from './router.js';
 import { privateRoutes } from './routes-private.js';
 import { publicRoutes } from './routes-public.js';
+import { portalRoutes, type PortalOptions } from './routes-portal.js';
+import { whoamiRoute } from './routes-whoami.js';
 import type { WebPolicy } from './web-headers.js';
 
 /** PEM certificate and key read from `api.tlsCertFile` / `api.tlsKeyFile`. */
@@ -54,8 +56,8 @@ function readPem(file: string, key: string): Buffer {
 }
 
 /**
- * ctld's HTTP(S) server: the JSON API and index page through the router, /metrics from
- * `exposition`. Every route answers from memory; none calls Slurm.
+ * ctld's HTTP(S) server: the JSON API, the index page and the portal (when `portal` is given)
+ * through the router, /metrics from `exposition`. Every route answers from memory; none calls Slurm.
  */
 export function createApiServer(opts: {
   readonly listen: string;
@@ -64,6 +66,10 @@ export function createApiServer(opts: {
   readonly exposition: Exposition;
   /** CORS origins and frame ancestors (`api.corsOrigins`, `portal.frameAncestors`); default none. */
   readonly web?: WebPolicy;
+  /** GET /api/v1/co2's window without `?hours=` (portal.co2Window), ms; default 24 h. */
+  readonly co2WindowMs?: number;
+  /** The portal's assets and settings; absent: no /portal routes (portal.enabled false). */
+  readonly portal?: PortalOptions;
 }): MetricsServer {
   const server = new MetricsServer({
     listen: opts.listen,
@@ -72,7 +78,17 @@ export function createApiServer(opts: {
     title: opts.ctx.title,
     ...(opts.tls === undefined ? {} : { tls: opts.tls }),
   });
-  const router = new Router([...publicRoutes(opts.ctx), ...privateRoutes(opts.ctx)], {
+  const co2 = opts.co2WindowMs ?? opts.portal?.co2WindowMs;
+  const routes = [
+    ...publicRoutes(opts.ctx, {
+      ...(co2 === undefined ? {} : { co2WindowMs: co2 }),
+      portal: opts.portal !== undefined,
+    }),
+    ...privateRoutes(opts.ctx),
+    whoamiRoute(opts.ctx),
+    ...(opts.portal === undefined ? [] : portalRoutes(opts.portal)),
+  ];
+  const router = new Router(routes, {
     log: opts.ctx.log,
     passThrough: ['/metrics'],
     ...(opts.web === undefined ? {} : { web: opts.web }),

@@ -7,6 +7,7 @@ import type { ApiContext } from './context.js';
 import { createApiServer } from './server.js';
 import type { CycleView } from './view.js';
 import type { WebPolicy } from './web-headers.js';
+import type { PortalOptions } from './routes-portal.js';
 
 /** A test's API server: its base URL, its context, and the cycle view it serves. */
 export interface TestApi {
@@ -17,11 +18,16 @@ export interface TestApi {
 
 /**
  * The API on a free loopback port, closed after the test: no reports, an admin token `admin-tok`,
- * no trusted proxy, and the view set with `setView`; `o.ctx` replaces any of these.
+ * no trusted proxy, and the view set with `setView`; `o.ctx` replaces any of these; `o.portal` adds the portal.
  */
 export async function startTestApi(
   t: TestContext,
-  o: { readonly ctx?: Partial<ApiContext>; readonly web?: WebPolicy } = {},
+  o: {
+    readonly ctx?: Partial<ApiContext>;
+    readonly web?: WebPolicy;
+    readonly portal?: PortalOptions;
+    readonly co2WindowMs?: number;
+  } = {},
 ): Promise<TestApi> {
   let view: CycleView | undefined;
   const ctx: ApiContext = {
@@ -41,6 +47,8 @@ export async function startTestApi(
     ctx,
     exposition: { metrics: () => Promise.resolve('m 1\n'), contentType: 'text/plain' },
     ...(o.web === undefined ? {} : { web: o.web }),
+    ...(o.portal === undefined ? {} : { portal: o.portal }),
+    ...(o.co2WindowMs === undefined ? {} : { co2WindowMs: o.co2WindowMs }),
   });
   const { port } = await server.start();
   t.after(() => server.close());

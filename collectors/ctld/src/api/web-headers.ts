@@ -61,11 +61,25 @@ export function isHtml(answer: ApiResponse): boolean {
   return 'contentType' in answer && answer.contentType.toLowerCase().startsWith('text/html');
 }
 
-/** The answer with `extra` headers added; a `vary` in both is joined ("accept-encoding, origin"). Pure. */
+const CSP = 'content-security-policy';
+
+/**
+ * The answer with `extra` headers added; a `vary` in both is joined ("accept-encoding, origin"),
+ * a `content-security-policy` in both becomes one policy (the answer's directives, then extra's). Pure.
+ */
 export function withHeaders(answer: ApiResponse, extra: Readonly<Record<string, string>>): ApiResponse {
   if (Object.keys(extra).length === 0) return answer;
   const headers: Record<string, string> = { ...answer.headers, ...extra };
   const vary = answer.headers?.vary;
   if (vary !== undefined && extra.vary !== undefined) headers.vary = `${vary}, ${extra.vary}`;
+  const csp = answer.headers?.[CSP];
+  if (csp !== undefined && extra[CSP] !== undefined) headers[CSP] = `${csp}; ${extra[CSP]}`;
   return { ...answer, headers };
 }
+
+/**
+ * The portal pages' policy besides framing (the router adds frame-ancestors to it): scripts and
+ * everything else from ctld only, no inline script; inline styles (emotion) and data: images allowed.
+ */
+export const PORTAL_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
