@@ -1,4 +1,5 @@
 import type { FamilyDesc, MetricFamily, Sample } from '@slurmscope/model';
+import { FREE_WINDOWS, type FreeWithin } from './availability-freeing.js';
 import {
   NODE_STATES,
   RESOURCE_STATES,
@@ -56,6 +57,18 @@ export function availabilityFamilies(a: Availability): MetricFamily[] {
         value: get(c),
       })),
     );
+  const within = (get: (p: PartitionAvailability) => FreeWithin): Sample[] =>
+    a.partitions.flatMap((p) =>
+      FREE_WINDOWS.map((w) => ({ labels: { partition: p.partition, within: w }, value: get(p)[w] })),
+    );
+  const withinByType = a.partitions.flatMap((p) =>
+    Object.entries(p.gpusByType).flatMap(([type, c]) =>
+      FREE_WINDOWS.map((w) => ({
+        labels: { partition: p.partition, gpu_type: type, within: w },
+        value: c.freeWithin[w],
+      })),
+    ),
+  );
   return [
     fam(
       F.partitionNodes,
@@ -86,5 +99,22 @@ export function availabilityFamilies(a: Availability): MetricFamily[] {
       F.partitionUp,
       per((p) => (p.state === 'UP' ? 1 : 0)),
     ),
+    fam(
+      F.partitionFreeingNodes,
+      within((p) => p.nodesFreeWithin),
+    ),
+    fam(
+      F.partitionFreeingCpus,
+      within((p) => p.cpus.freeWithin),
+    ),
+    fam(
+      F.partitionFreeingMemory,
+      within((p) => p.memoryBytes.freeWithin),
+    ),
+    fam(
+      F.partitionFreeingGpus,
+      within((p) => p.gpus.freeWithin),
+    ),
+    fam(F.partitionFreeingGpusByType, withinByType),
   ];
 }

@@ -1,5 +1,14 @@
 import type { JobInfo, NodeInfo, PartitionInfo, PreemptConfig } from './slurm/types.js';
 import { gresByType } from './slurm/parse/units.js';
+import {
+  addNodeFreeing,
+  emptyFree,
+  freeWithin,
+  nodeFreeing,
+  type FreeWithin,
+  type NodeFreeing,
+} from './availability-freeing.js';
+import { partitionPrio, preemptableByPartition, type Freed } from './availability-preemption.js';
 
 /**
  * What a node is, for availability. First match wins:
@@ -50,6 +59,14 @@ export interface ResourceCounts {
   /** idle + preemptable: what a job of this partition can get now. */
   readonly available: number;
   readonly total: number;
+  /**
+   * What RUNNING jobs release within 1 h / 6 h by their Slurm end times (start + time limit as
+   * slurmctld keeps it; jobs without one, UNLIMITED, never count): each job's per-node share, on
+   * the partition's mixed, allocated or completing nodes only (a drained, down, reserved or
+   * powered-down node frees nothing usable), capped by what is allocated on the node. Cumulative
+   * (6h includes 1h); 0 when the partition is not UP. See availability-freeing.ts.
+   */
+  readonly freeWithin: FreeWithin;
 }
 
 /** Availability of one partition. */
@@ -64,6 +81,20 @@ export interface PartitionAvailability {
   readonly gpus: ResourceCounts;
   /** GPUs by GRES type ("" for untyped GPUs). */
   readonly gpusByType: Readonly<Record<string, ResourceCounts>>;
+  /**
+   * Mixed or allocated nodes of the partition whose every job (RUNNING or COMPLETING) ends within
+   * 1 h / 6 h by its Slurm end time; a job without one keeps its node. 0 when the partition is not UP.
+   */
+  readonly nodesFreeWithin: FreeWithin;
+}
+
+/** One node for the availability grid. */
+export interface AvailabilityNode {
+  readonly node: string;
+  /** {@link nodeState} of the node. */
+  readonly state: NodeState;
+  /** The partitions that list the node (scontrol show partition), in the answer's order. */
+  readonly partitions: readonly string[];
 }
 
 /** The whole availability model of one snapshot. */
@@ -72,6 +103,8 @@ export interface Availability {
   /** False where preemption is not modelled (preempt/qos): preemptable is 0 there. */
   readonly preemptionModelled: boolean;
   readonly partitions: readonly PartitionAvailability[];
+  /** Every node Slurm reports, in its order, with its state: the grid's input. */
+  readonly nodes: readonly AvailabilityNode[];
 }
 
 /** Inputs of {@link computeAvailability}. */
@@ -109,89 +142,46 @@ function freeState(state: NodeState): ResourceState {
   return state === 'mixed' || state === 'allocated' ? 'idle' : state;
 }
 
-/** Resources that preempting one job frees on one node. */
-interface Freed {
-  cpus: number;
-  memoryBytes: number;
-  gpusByType: Map<string, number>;
-}
-
-/** True when preemption by PriorityTier applies (PreemptType=preempt/partition_prio). */
-function partitionPrio(preempt: PreemptConfig): boolean {
-  return preempt.type === 'preempt/partition_prio';
-}
-
-/**
- * Who may preempt whom under preempt/partition_prio (slurm.conf(5), "PreemptType",
- * preempt.shtml): a job of partition P may preempt running jobs of partitions with a lower
- * PriorityTier whose PreemptMode is not OFF, once they have run PreemptExemptTime. SUSPEND
- * (with GANG) frees the CPUs only: memory and GRES stay with the suspended job.
- * Returns, per victim partition, whether its jobs free memory and GRES too.
- */
-function victimModes(p: PartitionInfo, byName: ReadonlyMap<string, PartitionInfo>): Map<string, boolean> {
-  const out = new Map<string, boolean>();
-  for (const q of byName.values()) {
-    if (q.priorityTier >= p.priorityTier) continue;
-    const mode = q.preemptMode.toUpperCase();
-    if (mode === '' || mode === 'OFF') continue;
-    out.set(q.name, !mode.includes('SUSPEND'));
-  }
-  return out;
-}
-
-/** Splits a job's totals evenly over its nodes (squeue gives totals; the remainder goes to the first nodes). */
-function perNodeShare(total: number, nodes: number, index: number): number {
-  if (nodes <= 1) return total;
-  const base = Math.floor(total / nodes);
-  return base + (index < total - base * nodes ? 1 : 0);
-}
-
 /** Computes availability per partition. Pure: same input, same output. */
 export function computeAvailability(input: AvailabilityInput): Availability {
-  const byName = new Map(input.partitions.map((p) => [p.name, p]));
   const nodesByName = new Map(input.nodes.map((n) => [n.name, n]));
   const states = new Map(input.nodes.map((n) => [n.name, nodeState(n)]));
-  const modelled = partitionPrio(input.preempt);
-  const exemptMs = input.preempt.exemptTimeSeconds * 1000;
-  // Jobs by partition, once: each partition then looks only at its possible victims.
-  const jobsByPartition = new Map<string, JobInfo[]>();
-  for (const j of input.jobs) {
-    if (j.state !== 'RUNNING') continue;
-    if (j.startTimeMs !== undefined && input.nowMs - j.startTimeMs < exemptMs) continue;
-    let list = jobsByPartition.get(j.partition);
-    if (list === undefined) jobsByPartition.set(j.partition, (list = []));
-    list.push(j);
-  }
+  const preemptable = preemptableByPartition(input);
+  const freeing = nodeFreeing(input.jobs, input.nowMs);
   const partitions = input.partitions.map((p) => {
-    const freed = new Map<string, Freed>();
-    if (modelled && p.state === 'UP') {
-      for (const [victim, freesAll] of victimModes(p, byName)) {
-        for (const j of jobsByPartition.get(victim) ?? []) addFreed(freed, j, freesAll);
-      }
+    const sums = new PartitionSums(p, preemptable(p), freeing);
+    for (const name of p.nodes) {
+      const node = nodesByName.get(name);
+      if (node !== undefined) sums.addNode(node, states.get(name) ?? 'down');
     }
-    return partitionAvailability({ p, nodesByName, states, freed });
+    return sums.done();
   });
-  return { timestampMs: input.nowMs, preemptionModelled: modelled, partitions };
+  const nodes = nodeList(input, states);
+  return { timestampMs: input.nowMs, preemptionModelled: partitionPrio(input.preempt), partitions, nodes };
 }
 
-function addFreed(freed: Map<string, Freed>, j: JobInfo, freesAll: boolean): void {
-  const n = j.nodes.length;
-  j.nodes.forEach((node, i) => {
-    let f = freed.get(node);
-    if (f === undefined) freed.set(node, (f = { cpus: 0, memoryBytes: 0, gpusByType: new Map() }));
-    f.cpus += perNodeShare(j.cpus, n, i);
-    if (!freesAll) return;
-    f.memoryBytes += perNodeShare(j.memoryBytes, n, i);
-    for (const [type, count] of Object.entries(j.gpusByType)) {
-      f.gpusByType.set(type, (f.gpusByType.get(type) ?? 0) + perNodeShare(count, n, i));
+/** The grid: every node with its state and the partitions that list it. */
+function nodeList(input: AvailabilityInput, states: ReadonlyMap<string, NodeState>): AvailabilityNode[] {
+  const member = new Map<string, string[]>();
+  for (const p of input.partitions) {
+    for (const n of p.nodes) {
+      const list = member.get(n);
+      if (list === undefined) member.set(n, [p.name]);
+      else list.push(p.name);
     }
-  });
+  }
+  return input.nodes.map((n) => ({
+    node: n.name,
+    state: states.get(n.name) ?? 'down',
+    partitions: member.get(n.name) ?? [],
+  }));
 }
 
 /** Mutable counters while summing one partition. */
 class Acc {
   readonly byState = Object.fromEntries(RESOURCE_STATES.map((s) => [s, 0])) as Record<ResourceState, number>;
   preemptable = 0;
+  readonly free = emptyFree();
   add(state: ResourceState, amount: number): void {
     this.byState[state] += amount;
   }
@@ -203,73 +193,94 @@ class Acc {
       preemptable,
       available: (partitionUp ? this.byState.idle : 0) + preemptable,
       total,
+      freeWithin: freeWithin(this.free, partitionUp),
     };
   }
 }
 
-interface PartitionArgs {
-  readonly p: PartitionInfo;
-  readonly nodesByName: ReadonlyMap<string, NodeInfo>;
-  readonly states: ReadonlyMap<string, NodeState>;
-  readonly freed: ReadonlyMap<string, Freed>;
-}
+/** The sums of one partition while its nodes are added. */
+class PartitionSums {
+  private readonly up: boolean;
+  private readonly nodes = Object.fromEntries(NODE_STATES.map((s) => [s, 0])) as Record<NodeState, number>;
+  private readonly nodesFree = emptyFree();
+  private readonly cpus = new Acc();
+  private readonly mem = new Acc();
+  private readonly gpusByType = new Map<string, Acc>();
 
-function partitionAvailability({ p, nodesByName, states, freed }: PartitionArgs): PartitionAvailability {
-  const up = p.state === 'UP';
-  const nodes = Object.fromEntries(NODE_STATES.map((s) => [s, 0])) as Record<NodeState, number>;
-  const cpus = new Acc();
-  const mem = new Acc();
-  const gpusByType = new Map<string, Acc>();
-  const gpuAcc = (t: string): Acc => {
-    let a = gpusByType.get(t);
-    if (a === undefined) gpusByType.set(t, (a = new Acc()));
+  constructor(
+    private readonly p: PartitionInfo,
+    private readonly preempted: ReadonlyMap<string, Freed>,
+    private readonly freeing: ReadonlyMap<string, NodeFreeing>,
+  ) {
+    this.up = p.state === 'UP';
+  }
+
+  private readonly gpu = (t: string): Acc => {
+    let a = this.gpusByType.get(t);
+    if (a === undefined) this.gpusByType.set(t, (a = new Acc()));
     return a;
   };
-  for (const name of p.nodes) {
-    const node = nodesByName.get(name);
-    if (node === undefined) continue;
-    const ns = states.get(name) ?? 'down';
-    nodes[ns]++;
+
+  addNode(node: NodeInfo, ns: NodeState): void {
+    const { cpus, mem, gpu } = this;
+    this.nodes[ns]++;
     // A partition that is not UP gives nothing: its free capacity counts as down (or drain).
-    const rest: ResourceState = up ? freeState(ns) : p.state === 'DRAIN' ? 'drain' : 'down';
+    const rest: ResourceState = this.up ? freeState(ns) : this.p.state === 'DRAIN' ? 'drain' : 'down';
     const allocCpus = Math.min(node.allocCpus, node.cpus);
     cpus.add('allocated', allocCpus);
     cpus.add(rest, node.cpus - allocCpus);
-    const allocMem = Math.min(node.allocMemoryBytes, node.memoryBytes);
-    mem.add('allocated', allocMem);
-    mem.add(rest, node.memoryBytes - allocMem);
-    const total = gresByType(node.gres, 'gpu');
+    const allocMemoryBytes = Math.min(node.allocMemoryBytes, node.memoryBytes);
+    mem.add('allocated', allocMemoryBytes);
+    mem.add(rest, node.memoryBytes - allocMemoryBytes);
     const used = gresByType(node.gresUsed, 'gpu');
-    for (const [type, count] of total) {
+    const gpusInUse = new Map<string, number>();
+    for (const [type, count] of gresByType(node.gres, 'gpu')) {
       const u = Math.min(used.get(type) ?? 0, count);
-      gpuAcc(type).add('allocated', u);
-      gpuAcc(type).add(rest, count - u);
+      gpusInUse.set(type, u);
+      gpu(type).add('allocated', u);
+      gpu(type).add(rest, count - u);
+    }
+    const f = this.freeing.get(node.name);
+    if (this.up && f !== undefined) {
+      addNodeFreeing({
+        f,
+        state: ns,
+        allocCpus,
+        allocMemoryBytes,
+        gpusInUse,
+        cpus,
+        memoryBytes: mem,
+        gpu,
+        nodes: this.nodesFree,
+      });
     }
     // Preempting frees resources only on nodes that would then run the preemptor's job.
-    const f = freed.get(name);
-    if (f === undefined || (ns !== 'mixed' && ns !== 'allocated')) continue;
-    cpus.preemptable += Math.min(f.cpus, allocCpus);
-    mem.preemptable += Math.min(f.memoryBytes, allocMem);
-    for (const [type, count] of f.gpusByType) {
-      const u = Math.min(used.get(type) ?? 0, total.get(type) ?? 0);
-      gpuAcc(type).preemptable += Math.min(count, u);
+    const pre = this.preempted.get(node.name);
+    if (pre === undefined || (ns !== 'mixed' && ns !== 'allocated')) return;
+    cpus.preemptable += Math.min(pre.cpus, allocCpus);
+    mem.preemptable += Math.min(pre.memoryBytes, allocMemoryBytes);
+    for (const [type, count] of pre.gpusByType) gpu(type).preemptable += Math.min(count, gpusInUse.get(type) ?? 0);
+  }
+
+  done(): PartitionAvailability {
+    const typed: Record<string, ResourceCounts> = {};
+    const all = new Acc();
+    for (const [type, acc] of this.gpusByType) {
+      for (const s of RESOURCE_STATES) all.add(s, acc.byState[s]);
+      all.preemptable += acc.preemptable;
+      acc.free.forEach((n, w) => (all.free[w]! += n));
+      typed[type] = acc.done(this.up);
     }
+    return {
+      partition: this.p.name,
+      state: this.p.state,
+      priorityTier: this.p.priorityTier,
+      nodes: this.nodes,
+      cpus: this.cpus.done(this.up),
+      memoryBytes: this.mem.done(this.up),
+      gpus: all.done(this.up),
+      gpusByType: typed,
+      nodesFreeWithin: freeWithin(this.nodesFree, this.up),
+    };
   }
-  const typed: Record<string, ResourceCounts> = {};
-  const all = new Acc();
-  for (const [type, acc] of gpusByType) {
-    for (const s of RESOURCE_STATES) all.add(s, acc.byState[s]);
-    all.preemptable += acc.preemptable;
-    typed[type] = acc.done(up);
-  }
-  return {
-    partition: p.name,
-    state: p.state,
-    priorityTier: p.priorityTier,
-    nodes,
-    cpus: cpus.done(up),
-    memoryBytes: mem.done(up),
-    gpus: all.done(up),
-    gpusByType: typed,
-  };
 }

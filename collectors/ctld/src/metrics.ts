@@ -10,6 +10,7 @@ const family = (name: string, type: MetricType, help: string, labelNames: string
 const P = ['partition'];
 const PS = ['partition', 'state'];
 const PT = ['partition', 'gpu_type'];
+const PW = ['partition', 'within'];
 
 /**
  * Every metric family of ctld's availability, webjobs, Slurm poll and cycle, in exposition
@@ -86,6 +87,36 @@ export const CTLD_FAMILIES = {
     'gauge',
     '1 when the partition is UP (accepts and starts jobs), else 0.',
     P,
+  ),
+  partitionFreeingNodes: family(
+    'slurmscope_partition_freeing_nodes',
+    'gauge',
+    'Mixed or allocated nodes that running jobs release within the window by their Slurm end times (every job on the node ends within it); within="1h"|"6h".',
+    PW,
+  ),
+  partitionFreeingCpus: family(
+    'slurmscope_partition_freeing_cpus',
+    'gauge',
+    'CPUs that running jobs release within the window by their Slurm end times (usable nodes only; within="1h"|"6h", 6h includes 1h).',
+    PW,
+  ),
+  partitionFreeingMemory: family(
+    'slurmscope_partition_freeing_memory_bytes',
+    'gauge',
+    'Memory in bytes that running jobs release within the window by their Slurm end times (usable nodes only; within="1h"|"6h", 6h includes 1h).',
+    PW,
+  ),
+  partitionFreeingGpus: family(
+    'slurmscope_partition_freeing_gpus',
+    'gauge',
+    'GPUs that running jobs release within the window by their Slurm end times (usable nodes only; within="1h"|"6h", 6h includes 1h).',
+    PW,
+  ),
+  partitionFreeingGpusByType: family(
+    'slurmscope_partition_freeing_gpus_by_type',
+    'gauge',
+    'GPUs per GRES type that running jobs release within the window by their Slurm end times (usable nodes only; within="1h"|"6h", 6h includes 1h).',
+    [...PT, 'within'],
   ),
   jobLoadImbalance: family(
     'slurmscope_job_load_imbalance_ratio',

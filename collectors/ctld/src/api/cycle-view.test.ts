@@ -27,7 +27,12 @@ const JOBS: Webjob[] = [
 ];
 const RESULT = {
   snapshot: { timestampMs: T },
-  availability: { timestampMs: T, preemptionModelled: true, partitions: [{ name: 'batch', cpus: { idle: 4 } }] },
+  availability: {
+    timestampMs: T,
+    preemptionModelled: true,
+    partitions: [{ name: 'batch', cpus: { idle: 4 } }],
+    nodes: [{ node: 'n1', state: 'idle', partitions: ['batch'] }],
+  },
 } as unknown as PollResult;
 
 const text = (b: PreparedBody): string => b.tail.toString();
@@ -49,7 +54,7 @@ test('buildCycleView: the cached webjobs and availability bodies equal a fresh s
   assert.equal(text(v.answers.webjobs), webjobs);
   assert.equal(inflated(v.answers.webjobs), webjobs);
   const a = RESULT.availability;
-  const avail = `,${JSON.stringify({ preemptionModelled: a.preemptionModelled, partitions: a.partitions }).slice(1)}\n`;
+  const avail = `,${JSON.stringify({ preemptionModelled: a.preemptionModelled, partitions: a.partitions, nodes: a.nodes }).slice(1)}\n`;
   assert.ok(v.answers.availability);
   assert.equal(text(v.answers.availability), avail);
   assert.equal(v.cycle, 4);

@@ -74,10 +74,12 @@ export async function buildCycleView(input: CycleInput, pace?: PaceOptions): Pro
     if (list === undefined) findingsByUser.set(f.user, [f]);
     else list.push(f);
   }
+  // Availability carries the per-node list (the portal's grid): ~60 bytes a node, ~120 kB at
+  // 2,000 nodes, serialized and deflated once per cycle like the rest.
   const [availability, webjobs, findingsBody] = await Promise.all([
     a === undefined
       ? undefined
-      : prepareBody(objectTail({ preemptionModelled: a.preemptionModelled, partitions: a.partitions })),
+      : prepareBody(objectTail({ preemptionModelled: a.preemptionModelled, partitions: a.partitions, nodes: a.nodes })),
     prepareBody(webjobsTail),
     prepareBody(objectTail({ findings })),
   ]);
