@@ -104,44 +104,52 @@ function row(c: Columns<Key>, i: number): PartitionAvailability {
 }
 
 /**
- * Shapes the availability frame(s): every frame without a `node` field that has the partition
- * field, one row per partition (and resource, with a `resource` field). A later row of the same
- * partition and resource replaces an earlier one (the latest value of a time series wins). A
- * missing or wrongly typed field, or no rows, is a message naming it. Pure; never throws.
+ * The columns of every frame without a `node` field that has the partition field. A frame with
+ * the partition field that does not read (a node frame whose `node` field was remapped away) is
+ * skipped when another frame reads cleanly; else its message is the answer.
+ */
+function readFrames(frames: readonly DataFrame[], names: FieldNames): ReadResult<Array<Columns<Key>>> {
+  const candidates = frames.filter((f) => f.fields.length > 0 && !isGridFrame(f, names));
+  const withPartition = candidates.filter((f) => findField(f, names.partition) !== undefined);
+  if (withPartition.length === 0) {
+    if (candidates.length === 0 && frames.some((f) => f.fields.length > 0)) {
+      const message = `No availability frame: every frame has a "${names.node}" field (the node grid's).`;
+      return { ok: false, message };
+    }
+    const read = readFields(candidates[0], specs(names), 'the availability frame');
+    return read.ok ? { ok: false, message: `Missing field "${names.partition}" in the availability frame.` } : read;
+  }
+  const good: Array<Columns<Key>> = [];
+  let firstError: string | undefined;
+  for (const frame of withPartition) {
+    const read = readFields(frame, specs(names), 'the availability frame');
+    if (read.ok) {
+      good.push(read.value);
+    } else {
+      firstError ??= read.message;
+    }
+  }
+  return good.length === 0 && firstError !== undefined ? { ok: false, message: firstError } : { ok: true, value: good };
+}
+
+/**
+ * Shapes the availability frame(s) (see readFrames): one row per partition (and resource, with a
+ * `resource` field). A later row of the same partition and resource replaces an earlier one (the
+ * latest value of a time series wins). A missing or wrongly typed field, or no rows, is a message
+ * naming it. Pure; never throws.
  */
 export function shapeAvailability(
   frames: readonly DataFrame[],
   options: Pick<AvailabilityOptions, 'resource' | 'fields'>,
 ): ReadResult<AvailabilityModel> {
-  const names = fieldNames(options.fields);
-  const candidates = frames.filter((f) => f.fields.length > 0 && !isGridFrame(f, names));
-  const withPartition = candidates.filter((f) => findField(f, names.partition) !== undefined);
-  if (withPartition.length === 0) {
-    if (candidates.length === 0 && frames.some((f) => f.fields.length > 0)) {
-      return {
-        ok: false,
-        message: `No availability frame: every frame has a "${names.node}" field (the node grid's).`,
-      };
-    }
-    const read = readFields(candidates[0], specs(names), 'the availability frame');
-    return read.ok ? { ok: false, message: `Missing field "${names.partition}" in the availability frame.` } : read;
+  const read = readFrames(frames, fieldNames(options.fields));
+  if (!read.ok) {
+    return read;
   }
   const fallback = isResourceUnit(options.resource) ? options.resource : 'cpus';
   const byResource = new Map<string, Map<string, PartitionAvailability>>();
-  let hasResourceField = false;
-  let hasFree1h = false;
-  let hasFree6h = false;
-  for (const frame of withPartition) {
-    const read = readFields(frame, specs(names), 'the availability frame');
-    if (!read.ok) {
-      return read;
-    }
-    const c = read.value;
-    hasResourceField ||= c.resource !== undefined;
-    hasFree1h ||= c.free1h !== undefined;
-    hasFree6h ||= c.free6h !== undefined;
-    const rows = c.partition?.length ?? 0;
-    for (let i = 0; i < rows; i++) {
+  for (const c of read.value) {
+    for (let i = 0; i < (c.partition?.length ?? 0); i++) {
       const raw = c.resource === undefined ? '' : String(c.resource[i] ?? '');
       const key = raw.trim() === '' ? fallback : normalizeResource(raw);
       let partitions = byResource.get(key);
@@ -158,7 +166,11 @@ export function shapeAvailability(
   const resources = [...byResource.entries()]
     .map(([key, partitions]) => ({ key, label: resourceLabel(key), partitions: [...partitions.values()] }))
     .sort((a, b) => resourceRank(a.key) - resourceRank(b.key) || a.key.localeCompare(b.key));
-  return { ok: true, value: { resources, hasResourceField, hasFree1h, hasFree6h } };
+  const has = (k: Key) => read.value.some((c) => c[k] !== undefined);
+  return {
+    ok: true,
+    value: { resources, hasResourceField: has('resource'), hasFree1h: has('free1h'), hasFree6h: has('free6h') },
+  };
 }
 
 /**

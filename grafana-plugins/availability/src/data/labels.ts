@@ -82,3 +82,18 @@ export function segments(p: PartitionAvailability, key: string): Segment[] {
     .filter(([, v]) => v > 0)
     .map(([kind, value, words]) => ({ kind, value, fraction: value / scale, label: name + words }));
 }
+
+/** The amounts in one line under the bar: `idle 12 · allocated 8 (4 preemptable) · drained 1 · down 0 · total 21`. Pure. */
+export function breakdown(p: PartitionAvailability, key: string): string {
+  const f = (v: number | null) => formatAmount(v, key);
+  const parts = [
+    `idle ${f(p.idle)}`,
+    `allocated ${f(p.allocated)} (${f(p.preemptable)} preemptable)`,
+    `drained ${f(p.drain)}`,
+    `down ${f(p.down)}`,
+  ];
+  if (p.total !== null) {
+    parts.push(`total ${f(p.total)}`);
+  }
+  return parts.join(' · ');
+}
