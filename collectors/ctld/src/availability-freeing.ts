@@ -51,24 +51,25 @@ export function nodeFreeing(jobs: readonly JobInfo[], nowMs: number): Map<string
   for (const j of jobs) {
     const running = j.state === 'RUNNING';
     const end = running ? (j.endTimeMs ?? Infinity) : j.state === 'COMPLETING' ? nowMs : Infinity;
+    const gpus = running && end <= limits[limits.length - 1]! ? Object.entries(j.gpusByType) : [];
     const n = j.nodes.length;
-    j.nodes.forEach((node, i) => {
+    for (let i = 0; i < n; i++) {
+      const node = j.nodes[i]!;
       let f = out.get(node);
       if (f === undefined) {
         f = { released: limits.map(() => ({ cpus: 0, memoryBytes: 0, gpusByType: new Map() })), lastEndMs: end };
         out.set(node, f);
       } else if (end > f.lastEndMs) f.lastEndMs = end;
-      if (!running) return;
-      limits.forEach((limit, w) => {
-        if (end > limit) return;
+      if (!running) continue;
+      for (let w = 0; w < limits.length; w++) {
+        if (end > limits[w]!) continue;
         const r = f.released[w]!;
         r.cpus += perNodeShare(j.cpus, n, i);
         r.memoryBytes += perNodeShare(j.memoryBytes, n, i);
-        for (const [type, count] of Object.entries(j.gpusByType)) {
+        for (const [type, count] of gpus)
           r.gpusByType.set(type, (r.gpusByType.get(type) ?? 0) + perNodeShare(count, n, i));
-        }
-      });
-    });
+      }
+    }
   }
   const result = new Map<string, NodeFreeing>();
   for (const [node, f] of out) {
