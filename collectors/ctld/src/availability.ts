@@ -82,8 +82,9 @@ export interface PartitionAvailability {
   /** GPUs by GRES type ("" for untyped GPUs). */
   readonly gpusByType: Readonly<Record<string, ResourceCounts>>;
   /**
-   * Mixed or allocated nodes of the partition whose every job (RUNNING or COMPLETING) ends within
-   * 1 h / 6 h by its Slurm end time; a job without one keeps its node. 0 when the partition is not UP.
+   * Mixed or allocated nodes of the partition whose every job ends within 1 h / 6 h by its Slurm
+   * end time (a COMPLETING job is ending now; a RUNNING job without an end time keeps its node).
+   * 0 when the partition is not UP.
    */
   readonly nodesFreeWithin: FreeWithin;
 }
@@ -113,7 +114,7 @@ export interface AvailabilityInput {
   readonly partitions: readonly PartitionInfo[];
   readonly jobs: readonly JobInfo[];
   readonly preempt: PreemptConfig;
-  /** The snapshot's time, for PreemptExemptTime. */
+  /** The snapshot's time, for PreemptExemptTime and the windows of what frees within 1 h / 6 h. */
   readonly nowMs: number;
 }
 
