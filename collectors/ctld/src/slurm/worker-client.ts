@@ -62,6 +62,11 @@ export interface PollWorkerOptions {
  */
 export const DEFAULT_WORKER_HEAP_MB = 256;
 
+/** The worker's young-generation limit for an old-generation limit: an eighth, 1 to 16 MiB. */
+export function youngGenerationMb(heapMb: number): number {
+  return Math.max(1, Math.min(16, Math.floor(heapMb / 8)));
+}
+
 /**
  * The main thread's side of the poller's worker thread, started at the first call: commands
  * run there (their spawn blocks that thread, not the API's) and polls are parsed there. A
@@ -154,7 +159,10 @@ export class PollWorker {
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
     const w = new Worker(new URL('./worker.js', import.meta.url), {
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      // A young generation in proportion to the old one: with V8's default (16 MiB and more) a
+      // small worker heap could reach its limit inside a scavenge, which V8 treats as fatal to the
+      // whole process instead of stopping the worker (seen with 16 MiB: ctld itself died).
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: youngGenerationMb(this.heapMb) },
     });
     w.unref();
     const groups = new ProcessGroups();
