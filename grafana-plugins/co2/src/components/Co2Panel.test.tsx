@@ -72,7 +72,9 @@ describe('Co2Panel', () => {
       'job 43: 4.8 kWh, 1.9 kg CO2e',
     ]);
     expect(within(rows[0]!).getByText('job 42')).toBeInTheDocument();
-    expect(screen.getByTestId('co2-others')).toHaveAttribute('aria-label', 'others (1 more): 1.2 kWh, 480 g CO2e');
+    const others = screen.getByTestId('co2-others');
+    expect(others).toHaveAttribute('aria-label', 'others (1 more): 1.2 kWh, 480 g CO2e');
+    expect(others).not.toHaveAttribute('data-off-scale');
     expect(rows[0]).toHaveAttribute('tabindex', '0');
   });
 

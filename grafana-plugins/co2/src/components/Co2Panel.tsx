@@ -1,12 +1,13 @@
 import React, { useMemo } from 'react';
-import { css, cx } from '@emotion/css';
-import { DataFrame, GrafanaTheme2, PanelProps } from '@grafana/data';
+import { cx } from '@emotion/css';
+import { DataFrame, PanelProps } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { ReadResult } from '../../../common/src/fields';
 import { PanelMessage } from '../../../common/src/PanelMessage';
 import { Co2Bar, Co2Shape, keyNouns, shapeCo2, totalAriaLabel } from '../data/shape';
 import { describeRange } from '../data/timeRange';
 import { Co2Options, withDefaults } from '../types';
+import { getStyles } from './styles';
 
 /** Shapes the data; an unexpected exception becomes a message in the panel instead of a crash. */
 function safeShape(series: readonly DataFrame[] | undefined, options: Co2Options): ReadResult<Co2Shape> {
@@ -94,22 +95,38 @@ function Bars({ shape, keyField }: { shape: Co2Shape; keyField: string }) {
       {shape.bars.map((bar) => (
         <Bar key={bar.key} bar={bar} testId="co2-row" />
       ))}
-      {shape.others && <Bar bar={shape.others} testId="co2-others" others />}
+      {shape.others && <Bar bar={shape.others} testId="co2-others" others offScale={shape.others.offScale} />}
     </ul>
   );
 }
 
+interface BarProps {
+  bar: Co2Bar;
+  testId: string;
+  /** The "others" bar: kept in view at the bottom of the list, in a muted colour. */
+  others?: boolean;
+  /** Larger than the scale: full length, striped. */
+  offScale?: boolean;
+}
+
 /** One bar: its label, a bar as long as its CO2e, and its values; focusable, titled as labelled. */
-function Bar({ bar, testId, others = false }: { bar: Co2Bar; testId: string; others?: boolean }) {
+function Bar({ bar, testId, others = false, offScale = false }: BarProps) {
   const styles = useStyles2(getStyles);
   return (
-    <li className={styles.row} data-testid={testId} aria-label={bar.ariaLabel} title={bar.ariaLabel} tabIndex={0}>
+    <li
+      className={cx(styles.row, others && styles.othersRow)}
+      data-testid={testId}
+      data-off-scale={offScale || undefined}
+      aria-label={bar.ariaLabel}
+      title={bar.ariaLabel}
+      tabIndex={0}
+    >
       <span className={styles.label} aria-hidden="true">
         {bar.label}
       </span>
       <span className={styles.track} aria-hidden="true">
         <span
-          className={cx(styles.fill, others && styles.othersFill)}
+          className={cx(styles.fill, others && styles.othersFill, offScale && styles.offScale)}
           style={{ width: `${Math.max(0, Math.min(1, bar.fraction)) * 100}%` }}
         />
       </span>
@@ -119,73 +136,3 @@ function Bar({ bar, testId, others = false }: { bar: Co2Bar; testId: string; oth
     </li>
   );
 }
-
-const getStyles = (theme: GrafanaTheme2) => {
-  const focus = { outline: `2px solid ${theme.colors.primary.border}`, outlineOffset: 1 };
-  return {
-    root: css({
-      display: 'flex',
-      flexDirection: 'column',
-      gap: theme.spacing(1),
-      overflow: 'hidden',
-      color: theme.colors.text.primary,
-      fontFamily: theme.typography.fontFamily,
-    }),
-    total: css({ flex: 'none', '&:focus-visible': focus }),
-    big: css({
-      display: 'flex',
-      flexWrap: 'wrap',
-      alignItems: 'baseline',
-      columnGap: theme.spacing(2),
-      fontSize: theme.typography.h1.fontSize,
-      fontWeight: theme.typography.fontWeightMedium,
-      lineHeight: 1.2,
-    }),
-    bigCompact: css({ fontSize: theme.typography.h3.fontSize }),
-    energy: css({ color: theme.colors.text.primary }),
-    co2: css({ color: theme.visualization.getColorByName('green') }),
-    sub: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
-    saved: css({ flex: 'none', color: theme.colors.success.text }),
-    equivalents: css({
-      flex: 'none',
-      display: 'flex',
-      flexWrap: 'wrap',
-      gap: theme.spacing(0.5, 2),
-      margin: 0,
-      padding: 0,
-      listStyle: 'none',
-      color: theme.colors.text.secondary,
-      fontSize: theme.typography.bodySmall.fontSize,
-    }),
-    equivalent: css({ whiteSpace: 'nowrap' }),
-    bars: css({ flex: '1 1 auto', minHeight: 0, overflowY: 'auto', margin: 0, padding: 0, listStyle: 'none' }),
-    row: css({
-      display: 'grid',
-      gridTemplateColumns: 'minmax(60px, 30%) 1fr auto',
-      alignItems: 'center',
-      gap: theme.spacing(1),
-      height: 24,
-      padding: theme.spacing(0, 0.5),
-      borderRadius: theme.shape.radius.default,
-      '&:hover': { background: theme.colors.action.hover },
-      '&:focus-visible': focus,
-    }),
-    label: css({ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }),
-    track: css({ height: 12, background: theme.colors.background.secondary, borderRadius: theme.shape.radius.default }),
-    fill: css({
-      display: 'block',
-      height: '100%',
-      minWidth: 1,
-      borderRadius: theme.shape.radius.default,
-      background: theme.visualization.getColorByName('green'),
-    }),
-    othersFill: css({ background: theme.colors.text.disabled }),
-    values: css({
-      color: theme.colors.text.secondary,
-      fontSize: theme.typography.bodySmall.fontSize,
-      fontVariantNumeric: 'tabular-nums',
-      whiteSpace: 'nowrap',
-    }),
-    note: css({ flex: 'none', color: theme.colors.warning.text, fontSize: theme.typography.bodySmall.fontSize }),
-  };
-};

@@ -95,9 +95,10 @@ describe('shapeCo2', () => {
     expect(s.total.co2Grams).toBe((2000 * 2001) / 2);
     expect(s.total.energyText).toBe('1.0 MWh');
     expect(s.total.keysText).toBe('2,000 jobs');
-    // bars are scaled to the longest one, here the others (1,981,045 g against 2,000 g)
-    expect(s.others?.fraction).toBe(1);
-    expect(s.bars[0]?.fraction).toBeCloseTo(2000 / 1981045, 9);
+    // bars are scaled to the largest job; the others (1,981,045 g against 2,000 g) are capped and flagged
+    expect(s.bars[0]?.fraction).toBe(1);
+    expect(s.bars[9]?.fraction).toBeCloseTo(1991 / 2000, 9);
+    expect(s.others).toMatchObject({ fraction: 1, offScale: true });
     expect(
       shape(
         [
@@ -110,6 +111,11 @@ describe('shapeCo2', () => {
         { topN: 3 },
       ).bars,
     ).toHaveLength(3);
+  });
+
+  test('others smaller than the largest key: drawn to scale, not flagged', () => {
+    const s = shape([jobs([1, 2, 3], [1, 1, 1], [100, 30, 20])], { topN: 1 });
+    expect(s.others).toMatchObject({ count: 2, co2Grams: 50, fraction: 0.5, offScale: false });
   });
 
   test('rows of the same key are summed (e.g. one row per job and node)', () => {

@@ -14,7 +14,7 @@ export interface Co2Amount {
   readonly co2Text: string;
 }
 
-/** One horizontal bar: a key, its amounts, its length (0..1 of the longest bar) and its aria-label. */
+/** One horizontal bar: a key, its amounts, its length (0..1 of the largest key's) and its aria-label. */
 export interface Co2Bar extends Co2Amount {
   readonly key: string;
   /** "job 42", "user alice". */
@@ -28,6 +28,8 @@ export interface Co2Bar extends Co2Amount {
 export interface Co2Others extends Co2Bar {
   /** How many keys it holds. */
   readonly count: number;
+  /** True when it is larger than the largest key: drawn full length and marked as off the scale. */
+  readonly offScale: boolean;
 }
 
 /** Energy saved by throttling over the same rows (or a frame of its own). */
@@ -190,8 +192,10 @@ function rank(acc: Accepted, o: Co2Options): { bars: Co2Bar[]; others: Co2Others
   const rest = sorted.slice(n);
   const restCo2 = rest.reduce((s, [, v]) => s + v.co2, 0);
   const restEnergy = rest.reduce((s, [, v]) => s + v.energy, 0);
-  const longest = Math.max(top[0]?.[1].co2 ?? 0, restCo2);
-  const fraction = (co2: number) => (longest > 0 ? co2 / longest : 0);
+  // Scaled to the largest key, so the keys compare at a glance; "others" (often larger than any
+  // one key) is capped at full length and flagged rather than shrinking every other bar.
+  const largest = top[0]?.[1].co2 ?? 0;
+  const fraction = (co2: number) => (largest > 0 ? Math.min(1, co2 / largest) : 0);
   const bars = top.map(([key, v]): Co2Bar => {
     const a = amount(v.energy, v.co2);
     const label = key === '' ? `${one} (none)` : `${one} ${key}`;
@@ -208,6 +212,7 @@ function rank(acc: Accepted, o: Co2Options): { bars: Co2Bar[]; others: Co2Others
     label,
     count: rest.length,
     fraction: fraction(restCo2),
+    offScale: restCo2 > largest,
     ariaLabel: ariaFor(label, a),
   };
   return { bars, others };
