@@ -1,6 +1,6 @@
 import React from 'react';
 import { formatUnit, percent } from '../../../common/src/format';
-import { WebjobCell } from '../data/shape';
+import { WebjobCell } from '../data/cell';
 import { Metric } from '../types';
 import { Styles } from './styles';
 

@@ -1,16 +1,22 @@
-import { DataFrame } from '@grafana/data';
-import { Columns, FieldSpec, findField, readFields, ReadResult } from '../../../common/src/fields';
+import { DataFrame, FieldType } from '@grafana/data';
+import { FieldSpec, findField, readFields, ReadResult } from '../../../common/src/fields';
 import { WebjobsOptions } from '../types';
 
 /** The columns of a jobs frame (one row per job and node). */
 export type JobColumn = 'jobid' | 'node' | 'cpu' | 'gpu' | 'user' | 'mem';
+
+/**
+ * A jobs frame's columns as they are: the fields' own value arrays (not copied: 32,000 rows made six
+ * copies a noticeable part of a render). Strings may be numbers or null; numbers may be null or NaN.
+ */
+export type RawColumns = { readonly [P in JobColumn]: ArrayLike<unknown> | undefined };
 
 /** The columns of the findings frame. */
 export type FindingColumn = 'jobid' | 'kind';
 
 /** What the frames hold: the jobs frames' columns and the active findings by job id. */
 export interface ReadFrames {
-  readonly jobs: ReadonlyArray<Columns<JobColumn>>;
+  readonly jobs: readonly RawColumns[];
   /** Job id → finding kinds, each once, in the order first seen. */
   readonly findings: ReadonlyMap<string, readonly string[]>;
   /** Something the panel shows above the rows (a findings frame it could not read). */
@@ -48,9 +54,9 @@ export function readFrames(frames: readonly DataFrame[], o: WebjobsOptions): Rea
     const r = readFields(first, jobSpecs(o, true));
     return { ok: false, message: r.ok ? `No data: the query result is empty.` : r.message };
   }
-  const jobs: Array<Columns<JobColumn>> = [];
+  const jobs: RawColumns[] = [];
   for (const frame of jobFrames) {
-    const r = readFields(frame, jobSpecs(o, false));
+    const r = jobColumns(frame, jobSpecs(o, false));
     if (!r.ok) {
       return r;
     }
@@ -65,6 +71,27 @@ export function readFrames(frames: readonly DataFrame[], o: WebjobsOptions): Rea
   }
   const f = readFindings(findingsFrame, o);
   return { ok: true, value: { jobs, findings: f.findings, warnings: f.warning ? [f.warning] : [] } };
+}
+
+/**
+ * The columns of a jobs frame: the fields' arrays as they are when every number field is typed
+ * number; otherwise (numbers as strings, a field missing) common's readFields, which checks,
+ * converts and names what is wrong.
+ */
+function jobColumns(frame: DataFrame, specs: Record<JobColumn, FieldSpec>): ReadResult<RawColumns> {
+  const out: Partial<Record<JobColumn, ArrayLike<unknown>>> = {};
+  for (const key of Object.keys(specs) as JobColumn[]) {
+    const spec = specs[key];
+    const field = findField(frame, spec.name);
+    if (field === undefined && spec.optional) {
+      continue;
+    }
+    if (field === undefined || (spec.kind === 'number' && field.type !== FieldType.number)) {
+      return readFields(frame, specs);
+    }
+    out[key] = field.values;
+  }
+  return { ok: true, value: out as RawColumns };
 }
 
 function readFindings(

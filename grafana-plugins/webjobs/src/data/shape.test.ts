@@ -32,17 +32,16 @@ describe('shapeWebjobs', () => {
     const s = ok(shapeWebjobs([jobsFrame([{ jobid: '42', node: 'node-a', cpu: 0.35, mem: 2 ** 30 }])], opts()));
     expect(s.rows).toHaveLength(1);
     const row = s.rows[0]!;
-    expect(row.cells).toEqual([
-      {
-        node: 'node-a',
-        value: 0.35,
-        band: 'low',
-        label: 'job 42 on node-a: CPU 35 %',
-        cpu: 0.35,
-        gpu: undefined,
-        memBytes: 2 ** 30,
-      },
-    ]);
+    expect(row.cells).toHaveLength(1);
+    expect(row.cells[0]).toMatchObject({
+      node: 'node-a',
+      value: 0.35,
+      band: 'low',
+      label: 'job 42 on node-a: CPU 35 %',
+      cpu: 0.35,
+      gpu: undefined,
+      memBytes: 2 ** 30,
+    });
     expect(row.mean).toBeCloseTo(0.35);
     expect(row.imbalance).toBe(0);
     expect(row.label).toBe('job 42 of alice, 1 node, mean CPU 35 %');
@@ -231,6 +230,33 @@ describe('shapeWebjobs', () => {
     ]);
     expect(row.cells[1]!.label).toBe('job 3 on g2: GPU 0 %');
     expect(row.imbalance).toBe(1);
+  });
+
+  test('rows of jobs interleaved (not grouped by job) still join by job and node', () => {
+    const frame = jobsFrame([
+      { jobid: '1', node: 'a', cpu: 0.2 },
+      { jobid: '2', node: 'a', cpu: 0.4 },
+      { jobid: '1', node: 'b', cpu: 0.6 },
+      { jobid: '2', node: 'b', cpu: 0.8 },
+      { jobid: '1', node: 'a', cpu: 0.4 },
+    ]);
+    const rows = ok(shapeWebjobs([frame], opts({ sort: 'jobid' }))).rows;
+    expect(rows.map((r) => [r.jobid, r.cells.map((c) => [c.node, c.value])])).toEqual([
+      [
+        '1',
+        [
+          ['a', 0.30000000000000004],
+          ['b', 0.6],
+        ],
+      ],
+      [
+        '2',
+        [
+          ['a', 0.4],
+          ['b', 0.8],
+        ],
+      ],
+    ]);
   });
 
   test('sort modes: uneven (imbalance desc, mean asc), idle (mean asc), jobid (natural order)', () => {
