@@ -6,10 +6,13 @@
 // renderMs (React render + commit + style/layout, no paint) and frameMs (up to the next animation
 // frame). Target: < 100 ms per panel.
 // With PORTAL_URL (a running ctld, e.g. http://127.0.0.1:9818), also the portal's time to
-// interactive: navigation start → each panel's content in the page (target < 1 s).
+// interactive: navigation start → each panel's content in the page (target < 1 s): the first load
+// with an empty cache apart, then the runs with the bundle cached (immutable, ?v=hash).
 // Run after `npx tsc -b` and the panels' build:  node bench/run.mjs grafana  (or this file).
 // Flags: --runs N (default 10), --warmups N (default 2), --json (one JSON line at the end).
+import { cpus, loadavg } from 'node:os';
 import {
+  ANONYMOUS_WHOAMI,
   PANEL_CONTENT,
   PANEL_SHOWN_SCRIPT,
   assertPanelsBuilt,
@@ -68,11 +71,13 @@ async function domCounts(page) {
 async function measurePortal(browser, url) {
   const page = await browser.newPage();
   await page.addInitScript(PANEL_SHOWN_SCRIPT);
-  const out = { first: [], all: [] };
+  const out = { first: [], all: [], cold: undefined };
   for (let i = 0; i < WARMUPS + RUNS; i++) {
     await page.goto(url);
     for (const sel of Object.values(PANEL_CONTENT)) await page.locator(sel).first().waitFor({ timeout: 15_000 });
     const shown = await page.evaluate('window.__panelShownMs');
+    // The first load has an empty cache (a fresh profile): the bundle is fetched and compiled.
+    if (i === 0) out.cold = { first: shown.first, all: Math.max(shown.availability, shown.webjobs, shown.co2) };
     if (i >= WARMUPS) {
       out.first.push(shown.first);
       out.all.push(Math.max(shown.availability, shown.webjobs, shown.co2));
@@ -86,7 +91,7 @@ const row = (name, values, target) => {
   const med = quantile(values, 0.5);
   const p95 = quantile(values, 0.95);
   const verdict = p95 < target ? 'ok' : med < target ? 'median ok, p95 over' : 'OVER';
-  return `| ${name.padEnd(46)} | ${med.toFixed(1).padStart(8)} | ${p95.toFixed(1).padStart(8)} | < ${target} ms: ${verdict} |`;
+  return `| ${name.padEnd(50)} | ${med.toFixed(1).padStart(8)} | ${p95.toFixed(1).padStart(8)} | < ${target} ms: ${verdict} |`;
 };
 
 assertPanelsBuilt(['availability', 'webjobs']);
@@ -94,7 +99,7 @@ const jobs = manyJobs(500, 64, 7);
 const jobRows = jobs.reduce((s, j) => s + j.nodes.length, 0);
 const server = await startPanelHost();
 const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-const results = {};
+const results = { loadBefore: loadavg()[0] };
 try {
   await openPanelHost(browser.page, server);
   const size = { theme: 'dark', width: 1200, height: 700 };
@@ -118,15 +123,20 @@ try {
     if (!url.pathname.startsWith('/portal')) url.pathname = '/portal/';
     results.portal = await measurePortal(browser, url.href);
   }
-  results.problems = problemList(browser.problems);
+  results.problems = problemList(browser.problems, ANONYMOUS_WHOAMI);
+  results.pageErrors = browser.problems.pageErrors.length;
+  results.loadAfter = loadavg()[0];
 } finally {
   await browser.close();
   await server.close();
 }
 
-console.log(`Chromium, ${WARMUPS} warm-ups + ${RUNS} runs each; ms (median, p95)\n`);
-console.log(`| ${'what'.padEnd(46)} | median   | p95      | target |`);
-console.log(`|${'-'.repeat(48)}|----------|----------|--------|`);
+console.log(
+  `Chromium, ${WARMUPS} warm-ups + ${RUNS} runs each; ms (median, p95); ${cpus().length} CPUs, ` +
+    `load average ${results.loadBefore.toFixed(1)} before, ${results.loadAfter.toFixed(1)} after\n`,
+);
+console.log(`| ${'what'.padEnd(50)} | median   | p95      | target |`);
+console.log(`|${'-'.repeat(52)}|----------|----------|--------|`);
 console.log(row('availability, 2,000 nodes + grid: renderMs', results.availability.renderMs, PANEL_TARGET_MS));
 console.log(row('availability, 2,000 nodes + grid: to next frame', results.availability.frameMs, PANEL_TARGET_MS));
 console.log(row(`webjobs, 500 jobs (${jobRows} job×node): renderMs`, results.webjobs.renderMs, PANEL_TARGET_MS));
@@ -134,6 +144,8 @@ console.log(row(`webjobs, 500 jobs (${jobRows} job×node): to next frame`, resul
 if (results.portal) {
   console.log(row('portal: navigation → first panel content', results.portal.first, PORTAL_TARGET_MS));
   console.log(row('portal: navigation → all three panels', results.portal.all, PORTAL_TARGET_MS));
+  const { cold } = results.portal;
+  console.log(row('portal, first load (empty cache) → all three', [cold.all], PORTAL_TARGET_MS));
 }
 console.log(
   `\nDOM after the last mount: availability ${results.availabilityDom.gridCells} grid cells; ` +
@@ -142,4 +154,5 @@ console.log(
 if (!results.portal) console.log("portal: not measured (set PORTAL_URL to a running ctld, e.g. the demo's ctld: URL)");
 if (results.problems.length > 0) console.log(`page problems:\n  ${results.problems.join('\n  ')}`);
 if (args.includes('--json')) console.log(JSON.stringify(results));
-process.exit(results.problems.length > 0 ? 1 : 0);
+// Only an exception in the page fails the bench; other problems are printed above.
+process.exit(results.pageErrors > 0 ? 1 : 0);

@@ -38,25 +38,46 @@ export interface PageProblems {
   readonly httpErrors: string[];
 }
 
-/** Every problem in one list, each prefixed with its kind (empty when there was none). */
-export function problemList(p: PageProblems): string[] {
+/**
+ * The one answer >= 400 ctld's portal gets by design: GET /api/v1/whoami is 401 for an anonymous
+ * visitor (the contract), which Chromium logs as an HTTP error and as a console error naming it.
+ */
+export const ANONYMOUS_WHOAMI =
+  /^HTTP 401 \S+\/api\/v1\/whoami$|status of 401 \(Unauthorized\) \(\S+\/api\/v1\/whoami\)$/;
+
+/**
+ * Every problem in one list, each prefixed with its kind (empty when there was none), less those
+ * `expected` matches (e.g. the 401 of /api/v1/whoami for an anonymous visitor, which the browser
+ * logs both as an HTTP answer and as a console error naming the URL).
+ */
+export function problemList(p: PageProblems, expected?: RegExp): string[] {
   return [
     ...p.pageErrors.map((e) => `page error: ${e}`),
     ...p.consoleErrors.map((e) => `console error: ${e}`),
     ...p.httpErrors.map((e) => `HTTP ${e}`),
-  ];
+  ].filter((e) => expected === undefined || !expected.test(e));
 }
 
-/** Records `page`'s uncaught exceptions, console errors (CSP violations among them) and HTTP errors. */
+/**
+ * Records `page`'s uncaught exceptions, console errors (CSP violations among them; with the URL
+ * they name, as `text (url)`), HTTP answers >= 400 (`status url`) and requests that failed. A
+ * request aborted (net::ERR_ABORTED: a navigation away cancels the page's pending fetches, and
+ * Chromium reports an error answer's body as aborted too) is not a problem of its own.
+ */
 export function watchPage(page: Page, problems: PageProblems): void {
   page.on('pageerror', (err) => problems.pageErrors.push(err.stack ?? String(err)));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.consoleErrors.push(msg.text());
+    if (msg.type() !== 'error') return;
+    const url = msg.location().url;
+    problems.consoleErrors.push(url ? `${msg.text()} (${url})` : msg.text());
   });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.httpErrors.push(`${res.status()} ${res.url()}`);
   });
-  page.on('requestfailed', (req) => problems.httpErrors.push(`failed ${req.url()}: ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    const why = req.failure()?.errorText ?? 'failed';
+    if (why !== 'net::ERR_ABORTED') problems.httpErrors.push(`${why} ${req.url()}`);
+  });
 }
 
 /** A running Chromium with one page open and watched. */
