@@ -138,17 +138,21 @@ function mismatches(tiles: readonly string[], api: readonly ApiPartition[]): str
   return bad;
 }
 
-/** Waits until the job's row has one cell busy (> 50 %) and one idle (< 10 %); returns node → percent. */
+/**
+ * Waits until the job's row has one cell busy (> 30 %) and one idle (< 10 %); returns node → percent.
+ * Busy is not "a whole core": on this shared 2-CPU host `yes` often gets a third of one (as in the
+ * demo test); the idle rank's sleep stays near 0 %.
+ */
 async function jobRow(page: Page, jobid: string): Promise<Map<string, number>> {
   const cells = `[data-testid=webjobs-panel] [data-testid=webjobs-cell][aria-label^="job ${jobid} on "]`;
   return waitFor(
     async () => {
       const p = cellPercents(await labels(page, cells), jobid);
       const v = [...p.values()].sort((a, b) => a - b);
-      if (p.size === 2 && v[0]! < 10 && v[1]! > 50) return p;
+      if (p.size === 2 && v[0]! < 10 && v[1]! > 30) return p;
       throw new Error(`cells now: ${[...p].map(([n, u]) => `${n} ${u} %`).join(', ') || 'none'}`);
     },
-    { timeoutMs: 90_000, intervalMs: 500, what: `job ${jobid}'s row: one cell > 50 %, one < 10 %` },
+    { timeoutMs: 90_000, intervalMs: 500, what: `job ${jobid}'s row: one cell > 30 %, one < 10 %` },
   );
 }
 
@@ -237,7 +241,7 @@ test('the portal on the real cluster: an uneven job, availability, CO2, an embed
     `portal reloaded (assets cached): all three panels' content after ${again.map((v) => v.toFixed(0)).join(', ')} ms`,
   );
   await checkEmbed(page, ctldUrl);
-  await saveShots(page, `${ctldUrl}/portal/embed/webjobs`, 'embed-webjobs', ['webjobs']);
+  await saveShots(page, `${ctldUrl}/portal/embed/webjobs`, 'embed-webjobs', ['webjobs'], { width: 800, height: 300 });
   // An anonymous visitor's GET /api/v1/whoami answers 401 by contract (Chromium logs it as an error).
   assert.deepEqual(problemList(browser.problems, ANONYMOUS_WHOAMI), [], 'no page, CSP, console or HTTP error');
 });
@@ -252,8 +256,15 @@ function luminance(css: unknown): number {
  * Screenshots of `url` in light and dark (?theme=), viewport-sized, once `panels` show their
  * content; returns, per load, ms from navigation start to the last panel's content.
  */
-async function saveShots(page: Page, url: string, name: string, panels: readonly PanelName[]): Promise<number[]> {
+async function saveShots(
+  page: Page,
+  url: string,
+  name: string,
+  panels: readonly PanelName[],
+  viewport = { width: 1280, height: 900 },
+): Promise<number[]> {
   const times: number[] = [];
+  await page.setViewportSize(viewport);
   for (const theme of ['light', 'dark'] as const) {
     await page.goto(`${url}?theme=${theme}`);
     for (const p of panels) await page.locator(PANEL_CONTENT[p]).first().waitFor({ timeout: 15_000 });
