@@ -28,7 +28,9 @@ export function Header(props: {
   return (
     <div>
       <div className={styles.header} style={{ height: HEADER_LINE, flexWrap: 'nowrap', overflow: 'hidden' }}>
-        <span>{`${jobs} running ${jobs === 1 ? 'job' : 'jobs'}, ${metric} utilization, ${SORTED[sort] ?? sort}`}</span>
+        <span
+          className={styles.summary}
+        >{`${jobs} running ${jobs === 1 ? 'job' : 'jobs'}, ${metric} utilization, ${SORTED[sort] ?? sort}`}</span>
         {legend.map(([b, text]) => (
           <span key={b} className={styles.legendItem}>
             <span className={`${styles.swatch} ${styles.band[b]}`} aria-hidden="true" />

@@ -51,7 +51,7 @@ export const JobGrid = memo(function JobGrid({
   const [scrollTop, setScrollTop] = useState(0);
   const [active, setActive] = useState<GridPos>({ row: 0, col: 0 });
   const focusPending = useRef(false);
-  const labelWidth = Math.round(Math.min(360, Math.max(120, width * 0.35)));
+  const labelWidth = Math.round(Math.min(300, Math.max(120, width * 0.3)));
   const area = Math.max(1, width - labelWidth - GAP - (rows.length * ROW_HEIGHT > height ? SCROLLBAR : 0));
   // One layout per distinct node count (at most a few dozen), shared by the rows: memo'd rows see the same object.
   const layouts = useMemo(() => {

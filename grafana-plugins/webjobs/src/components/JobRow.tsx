@@ -76,6 +76,7 @@ export const JobRow = memo(function JobRow({
                 key={k}
                 data-testid="webjobs-finding"
                 aria-label={`finding: ${kindName(k)}`}
+                title={kindName(k)}
                 className={SEVERE.has(k) ? `${styles.badge} ${styles.badgeError}` : styles.badge}
               >
                 {kindName(k)}
