@@ -9,7 +9,7 @@
 // interactive: navigation start → each panel's content in the page (target < 1 s): the first load
 // with an empty cache apart, then the runs with the bundle cached (immutable, ?v=hash).
 // Run after `npx tsc -b` and the panels' build:  node bench/run.mjs grafana  (or this file).
-// Flags: --runs N (default 10), --warmups N (default 2), --json (one JSON line at the end).
+// Flags: --runs=N (default 10), --warmups=N (default 2), --json (one JSON line at the end).
 import { cpus, loadavg } from 'node:os';
 import {
   ANONYMOUS_WHOAMI,
@@ -28,7 +28,10 @@ import {
 } from '../../test/dist/lib/index.js';
 
 const args = process.argv.slice(2);
+// `--runs=N` (what bench/run.mjs passes through: its names are the arguments without a dash) or `--runs N`.
 const flag = (name, dflt) => {
+  const eq = args.find((a) => a.startsWith(`${name}=`));
+  if (eq !== undefined) return Number(eq.slice(name.length + 1));
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
