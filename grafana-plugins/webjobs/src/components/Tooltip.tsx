@@ -1,13 +1,16 @@
-import React from 'react';
+import React, { useCallback, useState } from 'react';
 import { formatUnit, percent } from '../../../common/src/format';
 import { WebjobCell } from '../data/cell';
 import { Metric } from '../types';
 import { Styles } from './styles';
+import { cellAt } from './useGridFocus';
 
 /** Where the shared tooltip stands and which cell it tells about. */
 export interface TipState {
   readonly row: number;
   readonly col: number;
+  /** The cell's aria-label when shown: after a data refresh the same (row, col) may be another job's. */
+  readonly label: string;
   /** Left edge and top, px, relative to the panel. */
   readonly left: number;
   readonly top: number;
@@ -68,4 +71,34 @@ export function Tooltip({
       {detail && <div className={styles.tooltipDetail}>{detail}</div>}
     </div>
   );
+}
+
+/** The shared tooltip's state and the delegated handlers that move it (mouseover and focus on any cell). */
+export function useSharedTooltip(rootRef: React.RefObject<HTMLDivElement>): {
+  tip: TipState | null;
+  show: (target: EventTarget | null) => void;
+  hide: () => void;
+} {
+  const [tip, setTip] = useState<TipState | null>(null);
+  const show = useCallback(
+    (target: EventTarget | null) => {
+      const pos = cellAt(target);
+      const root = rootRef.current;
+      if (pos === undefined || root === null || !(target instanceof Element)) {
+        setTip((t) => (t === null ? t : null));
+        return;
+      }
+      const cell = target.closest('[data-testid="webjobs-cell"]') as Element;
+      const place = placeTip(cell.getBoundingClientRect(), root.getBoundingClientRect());
+      const label = cell.getAttribute('aria-label') ?? '';
+      setTip((t) =>
+        t !== null && t.label === label && t.left === place.left && t.top === place.top
+          ? t
+          : { ...pos, ...place, label },
+      );
+    },
+    [rootRef],
+  );
+  const hide = useCallback(() => setTip(null), []);
+  return { tip, show, hide };
 }

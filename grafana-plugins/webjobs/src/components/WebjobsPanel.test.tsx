@@ -144,6 +144,19 @@ describe('WebjobsPanel', () => {
     expect(screen.queryByRole('tooltip')).toBeNull();
   });
 
+  test('a data refresh that puts another job under the tooltip hides it instead of showing the wrong job', () => {
+    const { rerender } = render(<WebjobsPanel {...props([small()])} />);
+    fireEvent.mouseOver(screen.getByLabelText('job 42 on node-a: CPU 35 %'));
+    expect(screen.getByRole('tooltip')).toHaveTextContent('job 42 on node-a');
+    const other = jobsFrame([
+      { jobid: '99', node: 'node-a', cpu: 0 },
+      { jobid: '99', node: 'node-b', cpu: 1 },
+    ]);
+    rerender(<WebjobsPanel {...props([other, small()])} />);
+    expect(screen.getAllByTestId('webjobs-row')[0]).toHaveAttribute('aria-label', expect.stringMatching(/^job 99 /));
+    expect(screen.queryByRole('tooltip')).toBeNull();
+  });
+
   test('keyboard: one tabbable cell; arrows move the focus, the tooltip follows it; PageDown scrolls the list', () => {
     render(<WebjobsPanel {...props([bigFrame(500, 64)])} />);
     const tabbable = screen.getAllByTestId('webjobs-cell').filter((c) => c.tabIndex === 0);
