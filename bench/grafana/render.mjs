@@ -12,7 +12,6 @@
 // Flags: --runs=N (default 10), --warmups=N (default 2), --json (one JSON line at the end).
 import { cpus, loadavg } from 'node:os';
 import {
-  ANONYMOUS_WHOAMI,
   PANEL_CONTENT,
   PANEL_SHOWN_SCRIPT,
   assertPanelsBuilt,
@@ -126,7 +125,7 @@ try {
     if (!url.pathname.startsWith('/portal')) url.pathname = '/portal/';
     results.portal = await measurePortal(browser, url.href);
   }
-  results.problems = problemList(browser.problems, ANONYMOUS_WHOAMI);
+  results.problems = problemList(browser.problems);
   results.pageErrors = browser.problems.pageErrors.length;
   results.loadAfter = loadavg()[0];
 } finally {

@@ -38,18 +38,7 @@ export interface PageProblems {
   readonly httpErrors: string[];
 }
 
-/**
- * The one answer >= 400 ctld's portal gets by design: GET /api/v1/whoami is 401 for an anonymous
- * visitor (the contract), which Chromium logs as an HTTP error and as a console error naming it.
- */
-export const ANONYMOUS_WHOAMI =
-  /^HTTP 401 \S+\/api\/v1\/whoami$|status of 401 \(Unauthorized\) \(\S+\/api\/v1\/whoami\)$/;
-
-/**
- * Every problem in one list, each prefixed with its kind (empty when there was none), less those
- * `expected` matches (e.g. the 401 of /api/v1/whoami for an anonymous visitor, which the browser
- * logs both as an HTTP answer and as a console error naming the URL).
- */
+/** Every problem in one list, each prefixed with its kind (empty when there was none), less those `expected` matches. */
 export function problemList(p: PageProblems, expected?: RegExp): string[] {
   return [
     ...p.pageErrors.map((e) => `page error: ${e}`),

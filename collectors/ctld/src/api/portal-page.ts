@@ -63,6 +63,7 @@ export function portalHtml(config: PortalConfig): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${esc(title)}</title>
 <style>html,body{margin:0;background:${bg}}#root{min-height:100vh}</style>
 </head>

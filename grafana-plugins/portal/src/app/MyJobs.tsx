@@ -24,12 +24,17 @@ export function useWhoami(): Who {
     fetch(`${api}/whoami`, { headers: { Accept: 'application/json', ...headers }, cache: 'no-store' })
       .then(async (res) => {
         if (res.status === 401) {
-          // Anonymous is normal; a refused token is worth saying (expired: get a fresh one).
-          set({ kind: 'anonymous', ...(headers.Authorization ? { refused: await res.text() } : {}) });
+          // A refused token is worth saying (expired: get a fresh one).
+          set({ kind: 'anonymous', refused: await res.text() });
           return;
         }
         const body = obj(res.ok ? await res.json() : {});
         const user = str(body.user);
+        if (res.ok && body.user === null && body.admin !== true) {
+          // Nobody: ctld answers {user: null, admin: false} (normal for a visitor without a token).
+          set({ kind: 'anonymous' });
+          return;
+        }
         set(
           res.ok && user !== ''
             ? { kind: 'known', user, admin: body.admin === true }

@@ -9,11 +9,10 @@ import * as ReactDOM from 'react-dom';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
-import * as grafanaData from '@grafana/data';
-import * as grafanaUi from '@grafana/ui';
 import lodash from 'lodash';
 import * as rxjs from 'rxjs';
 import { runtimeStub } from './runtime-stub';
+import { sharedGrafanaData, sharedGrafanaUi } from './shared-grafana';
 
 /** The part of SystemJS's global this host uses. */
 export interface SystemLoader {
@@ -39,8 +38,8 @@ export function sharedModules(): Record<string, unknown> {
     'react/jsx-runtime': jsxRuntime,
     '@emotion/css': emotionCss,
     '@emotion/react': emotionReact,
-    '@grafana/data': grafanaData,
-    '@grafana/ui': grafanaUi,
+    '@grafana/data': sharedGrafanaData,
+    '@grafana/ui': sharedGrafanaUi,
     '@grafana/runtime': runtimeStub(),
     lodash,
     rxjs,
