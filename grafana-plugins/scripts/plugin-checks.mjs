@@ -36,20 +36,35 @@ export function checkPluginDist(dist, expect) {
   const need = (ok, text) => ok || problems.push(`${file('plugin.json')}: ${text}`);
   need(meta.id === expect.id, `id must be "${expect.id}", is "${meta.id}" (fixed id)`);
   need(ID.test(String(meta.id)), `id "${meta.id}" is not <org>-<name>-<type> in lower case (metadatavalid)`);
-  need(meta.type === 'panel' && String(meta.id).endsWith('-panel'), `type must be "panel" with an id ending in -panel (typesuffix)`);
+  need(
+    meta.type === 'panel' && String(meta.id).endsWith('-panel'),
+    `type must be "panel" with an id ending in -panel (typesuffix)`,
+  );
   need(typeof meta.name === 'string' && meta.name.trim() !== '', 'name is missing (metadatavalid)');
-  need(typeof info.description === 'string' && info.description.length >= 20, 'info.description is missing or too short (metadatavalid)');
+  need(
+    typeof info.description === 'string' && info.description.length >= 20,
+    'info.description is missing or too short (metadatavalid)',
+  );
   need(typeof info.author?.name === 'string' && info.author.name !== '', 'info.author.name is missing (metadatavalid)');
   need(Array.isArray(info.keywords) && info.keywords.length > 0, 'info.keywords is empty (metadatavalid)');
-  need(SEMVER.test(String(info.version)) && info.version === expect.version, `info.version must be ${expect.version}, is "${info.version}" (version)`);
+  need(
+    SEMVER.test(String(info.version)) && info.version === expect.version,
+    `info.version must be ${expect.version}, is "${info.version}" (version)`,
+  );
   need(DATE.test(String(info.updated)), `info.updated must be YYYY-MM-DD, is "${info.updated}"`);
-  need(RANGE.test(String(meta.dependencies?.grafanaDependency ?? '')), 'dependencies.grafanaDependency must be a version range like ">=12.3.0" (grafanadependency)');
+  need(
+    RANGE.test(String(meta.dependencies?.grafanaDependency ?? '')),
+    'dependencies.grafanaDependency must be a version range like ">=12.3.0" (grafanadependency)',
+  );
   for (const [which, rel] of Object.entries(info.logos ?? {})) {
     need(IMAGE.test(String(rel)) && has(rel), `info.logos.${which} "${rel}" is not an image in the build (logos)`);
   }
   need(info.logos?.small !== undefined && info.logos?.large !== undefined, 'info.logos needs small and large (logos)');
   for (const s of info.screenshots ?? []) {
-    need(IMAGE.test(String(s.path)) && has(String(s.path)), `screenshot "${s.path}" is not an image in the build (screenshots)`);
+    need(
+      IMAGE.test(String(s.path)) && has(String(s.path)),
+      `screenshot "${s.path}" is not an image in the build (screenshots)`,
+    );
   }
   need((info.screenshots ?? []).length > 0, 'no screenshots (screenshots)');
   const text = fs.readFileSync(file('plugin.json'), 'utf8');
@@ -67,11 +82,14 @@ function checkModule(dist, problems) {
   }
   const js = fs.readFileSync(module, 'utf8');
   // Grafana's loader (SystemJS + AMD extra) needs an AMD module; React and @grafana/* must come from Grafana.
-  if (!/^(?:\/\*[\s\S]*?\*\/\s*)?(?:\/\/[^\n]*\n\s*)*define\(/.test(js)) problems.push(`${module}: not an AMD module (define(...)) (modulejs)`);
+  if (!/^(?:\/\*[\s\S]*?\*\/\s*)?(?:\/\/[^\n]*\n\s*)*define\(/.test(js))
+    problems.push(`${module}: not an AMD module (define(...)) (modulejs)`);
   for (const shared of ['react', '@grafana/data', '@grafana/ui']) {
-    if (!js.includes(`"${shared}"`)) problems.push(`${module}: does not take "${shared}" from Grafana (bundles its own copy?) (modulejs)`);
+    if (!js.includes(`"${shared}"`))
+      problems.push(`${module}: does not take "${shared}" from Grafana (bundles its own copy?) (modulejs)`);
   }
-  if (!fs.existsSync(`${module}.map`)) problems.push(`${module}.map: missing (sourcecode: Grafana asks for source maps)`);
+  if (!fs.existsSync(`${module}.map`))
+    problems.push(`${module}.map: missing (sourcecode: Grafana asks for source maps)`);
   if (/\bconsole\.log\(/.test(js)) problems.push(`${module}: calls console.log (jsMap/logging)`);
 }
 
@@ -81,9 +99,11 @@ function checkDocs(dist, problems) {
   else {
     const text = fs.readFileSync(readme, 'utf8');
     if (text.trim().length < 200) problems.push(`${readme}: too short to help anyone (readme)`);
-    if (/%[A-Z]+%|TODO|Brief description of/i.test(text)) problems.push(`${readme}: has a placeholder or TODO left (templatereadme)`);
+    if (/%[A-Z]+%|TODO|Brief description of/i.test(text))
+      problems.push(`${readme}: has a placeholder or TODO left (templatereadme)`);
   }
-  if (!fs.existsSync(path.join(dist, 'CHANGELOG.md'))) problems.push(`${path.join(dist, 'CHANGELOG.md')}: missing (changelog)`);
+  if (!fs.existsSync(path.join(dist, 'CHANGELOG.md')))
+    problems.push(`${path.join(dist, 'CHANGELOG.md')}: missing (changelog)`);
   if (!fs.existsSync(path.join(dist, 'LICENSE'))) problems.push(`${path.join(dist, 'LICENSE')}: missing (license)`);
 }
 
