@@ -6,6 +6,7 @@ const fs = require('fs');
 const path = require('path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const TerserPlugin = require('terser-webpack-plugin');
+const webpack = require('webpack');
 
 /** The panels, by folder. Their ids (src/plugin.json) are fixed: dashboards and sites refer to them. */
 const PANELS = ['availability', 'webjobs', 'co2'];
@@ -109,7 +110,13 @@ const portal = (env) => ({
     extensions: ['.ts', '.tsx', '.js', '.jsx'],
     // @grafana/ui's code editor loads Monaco lazily; no panel uses it, and bundling it cost most of
     // the build's time and ~85 chunk files. Aliased to an empty module.
-    alias: { 'monaco-editor': false, '@monaco-editor/react': false },
+    alias: {
+      'monaco-editor': false,
+      '@monaco-editor/react': false,
+      // moment-timezone's index loads every zone's whole history (0.7 MB); the portal shows times in
+      // the browser's zone or UTC, and this build keeps every zone for the years around now.
+      'moment-timezone$': 'moment-timezone/builds/moment-timezone-with-data-10-year-range.js',
+    },
   },
   module: {
     rules: [
@@ -119,6 +126,8 @@ const portal = (env) => ({
     ],
   },
   optimization: minimize(env),
+  // moment's ~130 locales (require('./locale/' + name)): the portal speaks English.
+  plugins: [new webpack.IgnorePlugin({ resourceRegExp: /^\.\/locale$/, contextRegExp: /moment$/ })],
   performance: { hints: false },
 });
 

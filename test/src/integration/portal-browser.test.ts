@@ -226,6 +226,14 @@ test('the portal on the real cluster: an uneven job, availability, CO2, an embed
     `portal: first panel content ${ms('first')} ms after navigation start (availability ${ms('availability')}, ` +
       `webjobs ${ms('webjobs')}, co2 ${ms('co2')} ms); job ${jobid}: ${[...perNode].map(([n, v]) => `${n} ${v} %`).join(', ')}`,
   );
+  // Where the first visit's time goes: each request's start and end after navigation start.
+  const timeline = (await page.evaluate(`[
+    ...performance.getEntriesByType('resource').map(
+      (e) => new URL(e.name).pathname.replace(/^.*\\//, '') + ' ' + e.startTime.toFixed(0) + '-' + e.responseEnd.toFixed(0),
+    ),
+    'domContentLoaded ' + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd.toFixed(0),
+  ]`)) as string[];
+  t.diagnostic(`portal timeline (ms): ${timeline.join(', ')}`);
   t.diagnostic(`availability tiles: ${(await availabilityTiles(page, ctldUrl)).join(' | ')}`);
 
   // CO2: numbers or a message, never blank.
