@@ -1,3 +1,4 @@
+import { timeoutSignal } from './abort';
 import { Poller, PollerDeps, PollSnapshot } from './poller';
 
 /** A listener of one URL's snapshots. */
@@ -12,6 +13,7 @@ export function browserPollDeps(): PollerDeps {
     setTimer: (fn, ms) => window.setTimeout(fn, ms),
     clearTimer: (h) => window.clearTimeout(h as number | undefined),
     hidden: () => document.hidden,
+    timeout: (ms) => timeoutSignal(ms),
     onVisibility: (cb) => {
       document.addEventListener('visibilitychange', cb);
       return () => document.removeEventListener('visibilitychange', cb);

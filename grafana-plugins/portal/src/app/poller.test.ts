@@ -1,4 +1,13 @@
-import { MAX_BACKOFF_MS, nextDelay, Poller, PollerDeps, PollResponse, PollSnapshot, retryAfterMs } from './poller';
+import {
+  MAX_BACKOFF_MS,
+  minRetryMs,
+  nextDelay,
+  Poller,
+  PollerDeps,
+  PollResponse,
+  PollSnapshot,
+  retryAfterMs,
+} from './poller';
 import { PollHub } from './hub';
 
 /** A scripted response. */
@@ -18,6 +27,8 @@ function fakePage() {
   const answers: Array<PollResponse | Error> = [];
   const requests: Array<{ url: string; headers: Record<string, string> }> = [];
   const timers: Array<{ fn: () => void; ms: number; id: number }> = [];
+  /** The time limit of each request (ms and its controller: a test aborts it to play the clock). */
+  const limits: Array<{ ms: number; ctrl: AbortController }> = [];
   let hidden = false;
   let visibility: (() => void) | undefined;
   let nextId = 1;
@@ -47,6 +58,11 @@ function fakePage() {
       }
     },
     hidden: () => hidden,
+    timeout: (ms) => {
+      const ctrl = new AbortController();
+      limits.push({ ms, ctrl });
+      return ctrl.signal;
+    },
     onVisibility: (cb) => {
       visibility = cb;
       return () => (visibility = undefined);
@@ -57,6 +73,7 @@ function fakePage() {
     answers,
     requests,
     timers,
+    limits,
     /** Runs the one pending timer and returns its delay. */
     fire(): number {
       const t = timers.shift();
@@ -169,6 +186,80 @@ describe('Poller', () => {
   });
 });
 
+describe('Poller: time limit', () => {
+  test('a hung connection: stale "timeout" at min(interval, 30 s), backoff, and polling goes on', async () => {
+    const page = fakePage();
+    const seen: PollSnapshot[] = [];
+    let fetchSignal: AbortSignal | undefined;
+    page.deps.fetch = (url, init) => {
+      page.requests.push({ url, headers: init.headers });
+      fetchSignal = init.signal;
+      const a = page.answers.shift();
+      return a === undefined ? new Promise(() => undefined) : Promise.resolve(a as PollResponse); // never answers
+    };
+    const p = new Poller('/u', 60_000, page.deps, (s) => seen.push(s));
+    p.start();
+    await until(() => page.limits.length === 1, 'the request');
+    expect(page.limits[0]?.ms).toBe(30_000);
+    expect(page.timers).toHaveLength(0); // hung: nothing scheduled yet
+    page.limits[0]?.ctrl.abort();
+    await until(() => page.timers.length === 1, 'the retry after the time limit');
+    expect(fetchSignal?.aborted).toBe(true); // the hung request itself is cancelled
+    expect(seen).toEqual([{ stale: 'timeout: no answer within 30 s' }]);
+    expect(page.fire()).toBe(120_000);
+    await until(() => page.requests.length === 2, 'the next request');
+    p.stop();
+  });
+
+  test('a stalled body (res.json never settles) is a timeout too; the last data stays', async () => {
+    const page = fakePage();
+    const seen: PollSnapshot[] = [];
+    const stalled = { ...res(200, {}), json: () => new Promise(() => undefined) } as PollResponse;
+    page.answers.push(res(200, { a: 1 }), stalled);
+    const p = new Poller('/u', 10_000, page.deps, (s) => seen.push(s));
+    p.start();
+    await until(() => page.timers.length === 1, 'schedule');
+    page.fire();
+    await until(() => page.limits.length === 2, 'the second request');
+    page.limits[1]?.ctrl.abort();
+    await until(() => seen.length === 2, 'the timeout');
+    expect(seen[1]).toEqual({ json: { a: 1 }, receivedMs: 1_000_000, stale: 'timeout: no answer within 10 s' });
+    expect(page.timers[0]?.ms).toBe(20_000);
+    p.stop();
+  });
+
+  test('stop() during a request: no stale note, nothing scheduled', async () => {
+    const page = fakePage();
+    const seen: PollSnapshot[] = [];
+    page.deps.fetch = (_url, init) =>
+      new Promise((_r, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    const p = new Poller('/u', 10_000, page.deps, (s) => seen.push(s));
+    p.start();
+    await until(() => page.limits.length === 1, 'the request');
+    p.stop();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([]);
+    expect(page.timers).toHaveLength(0);
+  });
+});
+
+describe('Poller: retry floor', () => {
+  test('Retry-After: 0 and a past date wait max(1 s, interval / 2), not 0', async () => {
+    const page = fakePage();
+    page.answers.push(
+      res(503, 'busy', { 'retry-after': '0' }),
+      res(503, 'busy', { 'retry-after': new Date(0).toUTCString() }),
+    );
+    const p = new Poller('/u', 10_000, page.deps, () => undefined);
+    p.start();
+    await until(() => page.timers.length === 1, 'first retry');
+    expect(page.fire()).toBe(5_000);
+    await until(() => page.timers.length === 1, 'second retry');
+    expect(page.timers[0]?.ms).toBe(5_000);
+    p.stop();
+  });
+});
+
 describe('PollHub', () => {
   test('one poller per URL: the second subscriber gets the last snapshot without a request; the last unsubscribe stops it', async () => {
     const page = fakePage();
@@ -192,6 +283,15 @@ describe('nextDelay and retryAfterMs', () => {
   test('jitter stays within ± 10 %', () => {
     expect(nextDelay({ intervalMs: 1000, failures: 0, random: 0 })).toBe(900);
     expect(nextDelay({ intervalMs: 1000, failures: 0, random: 0.999999 })).toBe(1100);
+  });
+
+  test('after a failure never below max(1 s, interval / 2), jitter included; doubling kept', () => {
+    expect(minRetryMs(500)).toBe(1000);
+    expect(minRetryMs(30_000)).toBe(15_000);
+    expect(nextDelay({ intervalMs: 500, failures: 1, retryAfter: 0, random: 0 })).toBe(1000);
+    expect(nextDelay({ intervalMs: 30_000, failures: 3, retryAfter: 0, random: 0 })).toBeGreaterThanOrEqual(15_000);
+    expect(nextDelay({ intervalMs: 30_000, failures: 2, random: 0.5 })).toBe(120_000);
+    expect(nextDelay({ intervalMs: 200, failures: 1, random: 0.5 })).toBe(1000);
   });
 
   test('Retry-After: seconds, an HTTP date, junk', () => {

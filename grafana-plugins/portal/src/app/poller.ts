@@ -1,7 +1,10 @@
 // One poller per URL: at the cycle interval ± 10 % jitter (so that many pages never tick together),
 // If-None-Match with the last ETag (304: keep the data), paused while the page is hidden, and on
-// failure backing off (Retry-After when the server says, else doubling up to 5 min) while the last
-// data stays on screen, marked stale with the reason.
+// failure backing off (Retry-After when the server says, else doubling up to 5 min; never sooner
+// than max(1 s, interval / 2)) while the last data stays on screen, marked stale with the reason.
+// Each request (headers and body) has a time limit of min(interval, 30 s): a hung connection is a
+// failure like any other, never the end of the polling.
+import { anySignal, requestTimeoutMs, timeoutError, untilAborted } from './abort';
 
 /** The part of a fetch Response a poller reads. */
 export type PollResponse = Pick<Response, 'status' | 'ok' | 'headers' | 'json' | 'text'>;
@@ -17,6 +20,8 @@ export interface PollerDeps {
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(handle: unknown): void;
   hidden(): boolean;
+  /** A signal that aborts after `ms` (the browser's AbortSignal.timeout; tests abort it by hand). */
+  timeout(ms: number): AbortSignal;
   /** Calls `cb` when the page's visibility changes; returns the unsubscribe. */
   onVisibility(cb: () => void): () => void;
 }
@@ -46,20 +51,27 @@ export function retryAfterMs(value: string | null, nowMs: number): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
+/** The shortest wait after a failure: max(1 s, interval / 2) (a `Retry-After: 0` is no reason to hammer). Pure. */
+export function minRetryMs(intervalMs: number): number {
+  return Math.max(1000, intervalMs / 2);
+}
+
 /**
  * The wait before the next request: the interval when fine; after `failures` failures in a row
  * the server's Retry-After (at most 1 h), else interval × 2^failures up to 5 min; ± 10 % jitter
- * (`random` in [0,1)). Pure.
+ * (`random` in [0,1)); after a failure never less than {@link minRetryMs}. Pure.
  */
 export function nextDelay(o: { intervalMs: number; failures: number; retryAfter?: number; random: number }): number {
-  let base = o.intervalMs;
-  if (o.failures > 0) {
-    base =
-      o.retryAfter !== undefined
-        ? Math.min(o.retryAfter, 3_600_000)
-        : Math.min(o.intervalMs * 2 ** o.failures, MAX_BACKOFF_MS);
+  const jitter = (base: number): number => Math.round(base * (1 + (o.random * 2 - 1) * 0.1));
+  if (o.failures <= 0) {
+    return jitter(o.intervalMs);
   }
-  return Math.round(base * (1 + (o.random * 2 - 1) * 0.1));
+  const floor = minRetryMs(o.intervalMs);
+  const base =
+    o.retryAfter !== undefined
+      ? Math.min(o.retryAfter, 3_600_000)
+      : Math.min(o.intervalMs * 2 ** o.failures, MAX_BACKOFF_MS);
+  return Math.round(Math.max(floor, jitter(Math.max(floor, base))));
 }
 
 /** The reason of a failed answer: HTTP status and ctld's `error` text when the body has one. */
@@ -127,20 +139,26 @@ export class Poller {
     this.due = false;
     const ctrl = new AbortController();
     this.inFlight = ctrl;
+    const limitMs = requestTimeoutMs(this.intervalMs);
+    const limit = this.deps.timeout(limitMs);
+    const signal = anySignal([ctrl.signal, limit]);
     let retryAfter: number | undefined;
     try {
-      const res = await this.deps.fetch(this.url, {
-        headers: this.requestHeaders(),
-        signal: ctrl.signal,
-        cache: 'no-store',
-      });
+      const res = await untilAborted(
+        this.deps.fetch(this.url, { headers: this.requestHeaders(), signal, cache: 'no-store' }),
+        signal,
+      );
       retryAfter = retryAfterMs(res.headers.get('retry-after'), this.deps.now());
-      await this.handle(res);
+      await this.handle(res, signal);
     } catch (err) {
       if (ctrl.signal.aborted) {
         return; // stopped: nobody listens any more
       }
-      this.fail(`network: ${err instanceof Error ? err.message : String(err)}`);
+      this.fail(
+        limit.aborted
+          ? `timeout: ${timeoutError(limitMs).message}`
+          : `network: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (!ctrl.signal.aborted) {
       this.schedule(retryAfter);
@@ -151,19 +169,23 @@ export class Poller {
     return { Accept: 'application/json', ...(this.etag ? { 'If-None-Match': this.etag } : {}), ...this.headers() };
   }
 
-  private async handle(res: PollResponse): Promise<void> {
+  /** Reads an answer; a body still unread when `signal` aborts (stop, time limit) throws. */
+  private async handle(res: PollResponse, signal: AbortSignal): Promise<void> {
     if (res.status === 304) {
       this.ok(this.snap.json);
       return;
     }
     if (!res.ok) {
-      this.fail(await failure(res));
+      this.fail(await untilAborted(failure(res), signal));
       return;
     }
     let json: unknown;
     try {
-      json = await res.json();
+      json = await untilAborted(res.json(), signal);
     } catch (err) {
+      if (signal.aborted) {
+        throw err; // not bad JSON: the time limit or a stop (tick says which)
+      }
       this.fail(`bad JSON: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
