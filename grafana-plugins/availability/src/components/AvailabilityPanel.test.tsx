@@ -14,6 +14,7 @@ import { ThemeContext } from '@grafana/ui';
 import { AvailabilityPanel } from './AvailabilityPanel';
 import { stateColors } from './colors';
 import { AvailabilityOptions, DEFAULT_OPTIONS } from '../types';
+import { unnamedAriaLabels } from '../../../common/src/a11y';
 
 function props(series: DataFrame[], options: Partial<AvailabilityOptions> = {}): PanelProps<AvailabilityOptions> {
   const timeRange = getDefaultTimeRange();
@@ -176,6 +177,14 @@ describe('AvailabilityPanel', () => {
     renderIn('dark', props([availability, nodes(2)], { fields: { ...DEFAULT_OPTIONS.fields, node: 'host' } }));
     expect(screen.getByText('No node grid: no frame has a "host" field.')).toBeInTheDocument();
     expect(screen.getAllByTestId('availability-partition')).toHaveLength(2); // the node frame is not taken for one
+  });
+
+  test('every aria-label sits on an element with a role that takes a name (tiles, bars, free soon, grid, switch)', () => {
+    renderIn('dark', props([availability, nodes(40)], { resource: 'gpus' }));
+    const root = screen.getByTestId('availability-panel');
+    expect(root.querySelectorAll('[aria-label]').length).toBeGreaterThan(40); // the grid's cells are among them
+    expect(screen.getByText(/within 1 h/)).toBeInTheDocument();
+    expect(unnamedAriaLabels(root)).toEqual([]);
   });
 
   test('themes: node colours come from each theme', () => {

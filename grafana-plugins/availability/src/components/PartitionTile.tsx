@@ -22,7 +22,8 @@ export interface PartitionTileProps {
 /**
  * One partition: its name, "available now: N (M of them by preemption)" in large type, a stacked
  * bar (idle, preemptable, allocated, drained, down, other), the amounts in words and what frees
- * up soon. Every part has an aria-label, shown by the panel's shared tooltip on hover and focus.
+ * up soon. Every part has an aria-label, shown by the panel's shared tooltip on hover and focus,
+ * on an element whose role takes a name (heading, img, note), so that screen readers announce it.
  */
 export function PartitionTile(props: PartitionTileProps) {
   const { partition: p, resource, colors, selectable, selected, onSelect } = props;
@@ -38,7 +39,7 @@ export function PartitionTile(props: PartitionTileProps) {
       onClick={selectable ? () => onSelect(p.partition) : undefined}
     >
       <div className={styles.head}>
-        <span className={styles.name} data-tip aria-label={label} tabIndex={0}>
+        <span className={styles.name} role="heading" aria-level={3} data-tip aria-label={label} tabIndex={0}>
           {p.partition}
         </span>
         {selectable && (
@@ -72,7 +73,7 @@ export function PartitionTile(props: PartitionTileProps) {
       </div>
       <div className={styles.words}>{breakdown(p, resource)}</div>
       {soon !== null && (
-        <div className={styles.soon} data-tip tabIndex={0} aria-label={soon.label}>
+        <div className={styles.soon} role="note" data-tip tabIndex={0} aria-label={soon.label}>
           {soon.text}
         </div>
       )}

@@ -13,6 +13,7 @@ import {
 import { ThemeContext } from '@grafana/ui';
 import { Co2Panel } from './Co2Panel';
 import { Co2Options, DEFAULT_OPTIONS } from '../types';
+import { unnamedAriaLabels } from '../../../common/src/a11y';
 
 const KWH = 3.6e6;
 const LAST_DAY: TimeRange = {
@@ -76,6 +77,14 @@ describe('Co2Panel', () => {
     expect(others).toHaveAttribute('aria-label', 'others (1 more): 1.2 kWh, 480 g CO2e');
     expect(others).not.toHaveAttribute('data-off-scale');
     expect(rows[0]).toHaveAttribute('tabindex', '0');
+  });
+
+  test('every aria-label sits on an element with a role that takes a name (total, bars, others, lists)', () => {
+    render(<Co2Panel {...props([JOBS], { topN: 2 })} />);
+    const root = screen.getByTestId('co2-panel');
+    expect(screen.getAllByTestId('co2-row')).toHaveLength(2);
+    expect(screen.getByTestId('co2-others')).toBeInTheDocument();
+    expect(unnamedAriaLabels(root)).toEqual([]);
   });
 
   test('saved by throttling and the everyday equivalents', () => {

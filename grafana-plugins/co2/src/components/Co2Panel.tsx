@@ -109,30 +109,36 @@ interface BarProps {
   offScale?: boolean;
 }
 
-/** One bar: its label, a bar as long as its CO2e, and its values; focusable, titled as labelled. */
+/**
+ * One bar: its label, a bar as long as its CO2e, and its values; focusable, titled as labelled. The
+ * list item holds one figure (role img) that carries the words: screen readers skip a label on an li.
+ */
 function Bar({ bar, testId, others = false, offScale = false }: BarProps) {
   const styles = useStyles2(getStyles);
   return (
-    <li
-      className={cx(styles.row, others && styles.othersRow)}
-      data-testid={testId}
-      data-off-scale={offScale || undefined}
-      aria-label={bar.ariaLabel}
-      title={bar.ariaLabel}
-      tabIndex={0}
-    >
-      <span className={styles.label} aria-hidden="true">
-        {bar.label}
-      </span>
-      <span className={styles.track} aria-hidden="true">
-        <span
-          className={cx(styles.fill, others && styles.othersFill, offScale && styles.offScale)}
-          style={{ width: `${Math.max(0, Math.min(1, bar.fraction)) * 100}%` }}
-        />
-      </span>
-      <span className={styles.values} aria-hidden="true">
-        {bar.energyText} · {bar.co2Text}
-      </span>
+    <li>
+      <div
+        role="img"
+        className={cx(styles.row, others && styles.othersRow)}
+        data-testid={testId}
+        data-off-scale={offScale || undefined}
+        aria-label={bar.ariaLabel}
+        title={bar.ariaLabel}
+        tabIndex={0}
+      >
+        <span className={styles.label} aria-hidden="true">
+          {bar.label}
+        </span>
+        <span className={styles.track} aria-hidden="true">
+          <span
+            className={cx(styles.fill, others && styles.othersFill, offScale && styles.offScale)}
+            style={{ width: `${Math.max(0, Math.min(1, bar.fraction)) * 100}%` }}
+          />
+        </span>
+        <span className={styles.values} aria-hidden="true">
+          {bar.energyText} · {bar.co2Text}
+        </span>
+      </div>
     </li>
   );
 }

@@ -75,6 +75,7 @@ export const JobRow = memo(function JobRow({
               <span
                 key={k}
                 data-testid="webjobs-finding"
+                role="img"
                 aria-label={`finding: ${kindName(k)}`}
                 title={kindName(k)}
                 className={SEVERE.has(k) ? `${styles.badge} ${styles.badgeError}` : styles.badge}

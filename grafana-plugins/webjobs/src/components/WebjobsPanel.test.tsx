@@ -5,6 +5,7 @@ import { bigFrame, findingsFrame, jobsFrame } from '../data/testkit';
 import { shapeWebjobs } from '../data/shape';
 import { DEFAULT_OPTIONS, WebjobsOptions } from '../types';
 import { WebjobsPanel } from './WebjobsPanel';
+import { unnamedAriaLabels } from '../../../common/src/a11y';
 
 function props(
   series: DataFrame[],
@@ -108,6 +109,15 @@ describe('WebjobsPanel', () => {
         .getAllByTestId('webjobs-finding')
         .map((b) => b.textContent),
     ).toEqual(['uneven load', 'OOM killed']);
+  });
+
+  test('every aria-label sits on an element with a role that takes a name (grid, rows, cells, badges, links)', () => {
+    const findings = findingsFrame([['42', 'uneven_load']]);
+    render(<WebjobsPanel {...props([small(), findings], { urlTemplate: '/j/${jobid}' })} />);
+    const root = screen.getByTestId('webjobs-panel');
+    expect(screen.getByTestId('webjobs-finding')).toHaveAttribute('aria-label', 'finding: uneven load');
+    expect(screen.getAllByRole('link')).toHaveLength(2);
+    expect(unnamedAriaLabels(root)).toEqual([]);
   });
 
   test('a row links to the job page: ${jobid}/${user} URL-encoded, dashboard variables replaced; no template, no link', () => {
