@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { dateTime, TimeRange } from '@grafana/data';
 import { availabilityFrames } from '../data/availability';
-import { co2Frames } from '../data/co2';
+import { co2Frames, co2Note, co2Url } from '../data/co2';
 import { num, obj } from '../data/json';
 import { webjobsFrames } from '../data/webjobs';
 import { PLUGIN_IDS } from './config';
@@ -64,23 +64,43 @@ function co2Range(json: unknown, hours: number): TimeRange {
 /** The portal's CO2 rows are per user (a cluster-wide view); the panel's keyField follows. */
 const CO2_OVERRIDES = { keyField: 'user' };
 
-/** The CO2 panel fed from GET /api/v1/co2?hours=<co2WindowHours>, by user. */
+/** The panel above, and a note line under it when there is one (the panel takes the rest of the height). */
+function WithNote({ note, children }: { note: string; children: React.ReactNode }) {
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      <div style={{ flex: '1 1 auto', minHeight: 0 }}>{children}</div>
+      {note !== '' && (
+        <p role="note" data-testid="portal-co2-note" style={{ margin: '4px 0 0', fontSize: '0.85em', opacity: 0.85 }}>
+          {note}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The CO2 panel fed from GET /api/v1/co2?by=user[&hours=<co2WindowHours>] (ctld sums per user;
+ * the server's total is the panel's, see co2Frames), with a note when jobs are not counted.
+ */
 export function useCo2Panel(theme: ThemeMode): LivePanel {
   const { publicHub, api, config } = useServices();
   const hours = config.co2WindowHours;
-  const snap = usePoll(publicHub, `${api}/co2?hours=${hours}`);
+  const snap = usePoll(publicHub, co2Url(api, hours));
   const frames = useMemo(() => (snap.json === undefined ? undefined : co2Frames(snap.json, 'user')), [snap.json]);
+  const note = useMemo(() => (snap.json === undefined ? '' : co2Note(snap.json)), [snap.json]);
   const timeRange = useMemo(() => co2Range(snap.json, hours), [snap.json, hours]);
   const element = (
-    <PanelSlot
-      pluginId={PLUGIN_IDS.co2}
-      title={`CO2, last ${hours} h`}
-      frames={frames}
-      waitingReason={snap.stale}
-      overrides={CO2_OVERRIDES}
-      theme={theme}
-      timeRange={timeRange}
-    />
+    <WithNote note={note}>
+      <PanelSlot
+        pluginId={PLUGIN_IDS.co2}
+        title={`CO2, last ${hours} h`}
+        frames={frames}
+        waitingReason={snap.stale}
+        overrides={CO2_OVERRIDES}
+        theme={theme}
+        timeRange={timeRange}
+      />
+    </WithNote>
   );
   return { element, snaps: [snap] };
 }

@@ -1,4 +1,4 @@
-import { co2Frames } from './co2';
+import { CO2_OTHERS, co2Frames, co2Note, co2Url } from './co2';
 import { col } from './testkit';
 
 const row = (
@@ -68,5 +68,71 @@ describe('co2Frames', () => {
   test('stale answers: rows of a stale answer are still shaped', () => {
     const [f] = co2Frames({ stale: true, snapshotAgeSeconds: 999, rows: [row('9', 'a', 1, 2)] });
     expect(col(f, 'jobid')).toEqual(['9']);
+  });
+});
+
+describe('co2Frames: the server total and grouped rows', () => {
+  test("server-grouped rows ({key,...} from ?by=user) are taken by key; the total matches: no 'others'", () => {
+    const json = {
+      rows: [
+        { key: 'alice', energy_joules: 400, co2_grams: 4, jobs: 2 },
+        { key: 'bob', energy_joules: 500, co2_grams: 5, jobs: 1 },
+      ],
+      rowsOmitted: 0,
+      total: { energy_joules: 900, co2_grams: 9, jobs: 3, unmeasured: 0 },
+    };
+    const [f] = co2Frames(json, 'user');
+    expect(col(f, 'user')).toEqual(['bob', 'alice']);
+    expect(col(f, 'energy_joules')).toEqual([500, 400]);
+    expect(col(f, 'co2_grams')).toEqual([5, 4]);
+  });
+
+  test("rows cut at 10,000: an 'others' row carries the difference, so the panel's total is the server's", () => {
+    const json = {
+      rows: [row('1', 'alice', 100, 1), row('2', 'bob', 300, 3)],
+      rowsOmitted: 5,
+      total: { energy_joules: 1000, co2_grams: 10, jobs: 7, unmeasured: 0 },
+    };
+    const [f] = co2Frames(json, 'user');
+    expect(col(f, 'user')).toEqual(['bob', 'alice', CO2_OTHERS]);
+    expect(col(f, 'energy_joules')).toEqual([300, 100, 600]);
+    expect(col(f, 'co2_grams')).toEqual([3, 1, 6]);
+    const sum = (c: unknown[]) => c.reduce<number>((a, b) => a + Number(b), 0);
+    expect(sum(col(f, 'energy_joules'))).toBe(1000);
+    expect(sum(col(f, 'co2_grams'))).toBe(10);
+  });
+
+  test('NaN and a smaller or missing total: no others row', () => {
+    expect(col(co2Frames({ rows: [row('1', 'a', 100, 1)], total: { energy_joules: 50 } }, 'user')[0], 'user')).toEqual([
+      'a',
+    ]);
+    expect(col(co2Frames({ rows: [row('1', 'a', 100, 1)], total: { energy_joules: NaN } }, 'user')[0], 'user')).toEqual(
+      ['a'],
+    );
+  });
+});
+
+describe('co2Note', () => {
+  test('unmeasured jobs and omitted rows are said; nothing when all is counted', () => {
+    expect(co2Note({ total: { unmeasured: 3 }, rowsOmitted: 0 })).toBe(
+      '3 jobs without measured energy are not counted',
+    );
+    expect(co2Note({ total: { unmeasured: 1 } })).toBe('1 job without measured energy is not counted');
+    expect(co2Note({ total: { unmeasured: 0 }, rowsOmitted: 12000 })).toBe(
+      `12,000 more rows not listed: counted in the total as "${CO2_OTHERS}"`,
+    );
+    expect(co2Note({ total: { unmeasured: 0 }, rowsOmitted: 0 })).toBe('');
+    expect(co2Note(undefined)).toBe('');
+  });
+});
+
+describe('co2Url', () => {
+  test('by=user; hours only as an integer 1..168 (ctld refuses others with 400)', () => {
+    expect(co2Url('/api/v1', 24)).toBe('/api/v1/co2?by=user&hours=24');
+    expect(co2Url('/api/v1', 168)).toBe('/api/v1/co2?by=user&hours=168');
+    expect(co2Url('/api/v1', 1.5)).toBe('/api/v1/co2?by=user'); // co2Window: 90m
+    expect(co2Url('/api/v1', 0.5)).toBe('/api/v1/co2?by=user');
+    expect(co2Url('/api/v1', 169)).toBe('/api/v1/co2?by=user');
+    expect(co2Url('/api/v1', NaN)).toBe('/api/v1/co2?by=user');
   });
 });

@@ -1,6 +1,6 @@
 import React from 'react';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { createDataFrame, PanelPlugin, PanelProps } from '@grafana/data';
+import { createDataFrame, DataFrame, PanelPlugin, PanelProps } from '@grafana/data';
 import { useTheme2 } from '@grafana/ui';
 import { PanelHost } from './PanelHost';
 
@@ -96,6 +96,28 @@ describe('PanelHost', () => {
     quiet.mockRestore();
     expect(screen.getByRole('alert')).toHaveTextContent('panel broken failed: field "partition" is a number');
     expect(errors.map((e) => e.message)).toEqual(['field "partition" is a number']);
+  });
+
+  test('an error is cleared by new data: the next frames render the panel again', () => {
+    const plugin = new PanelPlugin<Opts>((p: PanelProps<Opts>) => {
+      if ((p.data.series[0]?.length ?? 0) === 0) {
+        throw new Error('no rows');
+      }
+      return <Probe {...p} />;
+    });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const host = (frames: DataFrame[]) => (
+      <PanelHost pluginId="p" plugin={plugin} frames={frames} options={{}} theme="dark" width={10} height={10} />
+    );
+    const empty = [createDataFrame({ fields: [{ name: 'a', values: [] }] })];
+    const { rerender } = render(host(empty));
+    expect(screen.getByRole('alert')).toHaveTextContent('panel p failed: no rows');
+    rerender(host(empty)); // the same data again: the error stays
+    expect(screen.getByRole('alert')).toHaveTextContent('no rows');
+    rerender(host([frame]));
+    quiet.mockRestore();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByTestId('rows')).toHaveTextContent('3');
   });
 
   test('without a size: measures its box; nothing rendered into a 0×0 box', () => {

@@ -36,6 +36,8 @@ export interface PanelHostProps {
   height?: number;
   timeRange?: TimeRange;
   onError?: (err: Error) => void;
+  /** New data: clears a panel error shown by the boundary (default: the frames' identity). */
+  resetKey?: unknown;
 }
 
 /** The size of an element's content box, followed with a ResizeObserver. */
@@ -118,7 +120,11 @@ export function PanelHost(props: PanelHostProps): React.ReactElement {
           color: theme.colors.text.primary,
         }}
       >
-        <PanelErrorBoundary what={`panel ${props.pluginId}`} onError={props.onError}>
+        <PanelErrorBoundary
+          what={`panel ${props.pluginId}`}
+          onError={props.onError}
+          resetKey={'resetKey' in props ? props.resetKey : frames}
+        >
           {width > 0 && height > 0 ? <Panel {...panelProps} /> : null}
         </PanelErrorBoundary>
       </div>
