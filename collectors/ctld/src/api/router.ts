@@ -44,7 +44,8 @@ export type ApiResponse =
 export interface Route {
   readonly method: 'GET' | 'POST';
   readonly pattern: string;
-  readonly cors?: boolean;
+  /** CORS for every request, or for those whose query it accepts (GET /api/v1/co2 but by=job). */
+  readonly cors?: boolean | ((query: URLSearchParams) => boolean);
   readonly handler: (r: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 }
 
@@ -103,7 +104,8 @@ export class Router {
       const method = req.method ?? 'GET';
       const web = this.opts.web ?? DEFAULT_WEB_POLICY;
       const get = this.match('GET', url.pathname);
-      const cors = get.kind === 'found' && get.route.cors === true ? corsHeaders(web, req.headers.origin) : {};
+      const cors =
+        get.kind === 'found' && corsAllowed(get.route, url.searchParams) ? corsHeaders(web, req.headers.origin) : {};
       const origin = cors['access-control-allow-origin'];
       // A listed origin's preflight; any other OPTIONS stays 405 (and the browser refuses the request).
       if (method === 'OPTIONS' && origin !== undefined) {
@@ -139,6 +141,10 @@ export class Router {
       return { status: 500, json: { error: 'internal error' } };
     }
   }
+}
+
+function corsAllowed(route: Route, query: URLSearchParams): boolean {
+  return typeof route.cors === 'function' ? route.cors(query) : route.cors === true;
 }
 
 function write(res: ServerResponse, answer: ApiResponse, head: boolean): void {

@@ -52,8 +52,8 @@ export function privateRoutes(ctx: ApiContext): Route[] {
   ];
 }
 
-/** The reader's principal; anonymous or refused credentials are 401. */
-function reader(ctx: ApiContext, req: ApiRequest['req']): Exclude<Principal, { kind: 'anonymous' }> {
+/** The reader's principal; anonymous or refused credentials are 401 (also GET /api/v1/co2?by=job). */
+export function reader(ctx: ApiContext, req: ApiRequest['req']): Exclude<Principal, { kind: 'anonymous' }> {
   const who = ctx.auth.reader({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
   if (who.kind === 'rejected') throw new HttpError(401, who.reason, undefined, CHALLENGE);
   if (who.kind === 'anonymous')

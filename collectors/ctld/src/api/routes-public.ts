@@ -1,10 +1,12 @@
 import { HttpError } from './http.js';
 import type { ApiContext } from './context.js';
 import { entityTag, preparedAnswer, type PreparedBody } from './bodies.js';
+import { reader } from './routes-private.js';
+import { withHeaders } from './web-headers.js';
 import { acceptsGzip } from './gzip.js';
 import type { ApiRequest, ApiResponse, Route } from './router.js';
 import { freshness, type CycleView, type Freshness } from './view.js';
-import { Co2Answers, co2WindowMs } from './co2-view.js';
+import { Co2Answers, co2By, co2WindowMs } from './co2-view.js';
 import type { ReportIndexEntry } from '../reports/types.js';
 
 /** Options of {@link publicRoutes}. */
@@ -18,14 +20,15 @@ export interface PublicRouteOptions {
 /**
  * The routes anyone who reaches the port may read (availability and load are not secret):
  * GET /api/v1/availability, /api/v1/webjobs[?user=], /api/v1/findings[?user=], /api/v1/jobs/:id,
- * /api/v1/co2[?hours=], and the index page. The JSON routes are `cors` (readable by the pages of
- * `api.corsOrigins`). Each answers from the last cycle; before the first good poll, 503. All but
- * jobs/:id send bytes serialized once per cycle (gzip'd when accepted, with an ETag for
- * If-None-Match → 304).
+ * /api/v1/co2[?hours=&by=user|account|partition] (by=job: the reports' credentials), and the
+ * index page. The JSON routes are `cors` (readable by the pages of `api.corsOrigins`; co2 by=job
+ * never). Each answers from the last cycle; before the first good poll, 503. All but jobs/:id send
+ * bytes serialized once per cycle (gzip'd when accepted, with an ETag for If-None-Match → 304;
+ * co2's tag is its content's, so it stays the same until a job ends).
  */
 export function publicRoutes(ctx: ApiContext, opts: PublicRouteOptions = {}): Route[] {
-  const co2 = new Co2Answers();
   const co2Default = opts.co2WindowMs ?? 24 * 3_600_000;
+  const co2 = new Co2Answers(co2Default);
   const current = (): { view: CycleView; fresh: Freshness } => {
     const view = ctx.view();
     const fresh = freshness(view, ctx.now(), ctx.intervalMs);
@@ -40,14 +43,25 @@ export function publicRoutes(ctx: ApiContext, opts: PublicRouteOptions = {}): Ro
     }
     return { view, fresh };
   };
-  const prepared = (r: ApiRequest, what: string, pick: (v: CycleView) => PreparedBody | Promise<PreparedBody>) => {
+  // A body with a `contentTag` is tagged by its content (the same across cycles until it changes),
+  // any other by the cycle; `headers` are added to the answer.
+  const prepared = (
+    r: ApiRequest,
+    what: string,
+    pick: (v: CycleView) => Tagged | Promise<Tagged>,
+    headers: Readonly<Record<string, string>> = {},
+  ) => {
     const { view, fresh } = current();
-    const etag = entityTag({ snapshotMs: fresh.snapshotMs, cycle: view.cycle, what, stale: fresh.stale });
-    const opts = { gzip: acceptsGzip(r.req.headers['accept-encoding']), etag };
+    const gzip = acceptsGzip(r.req.headers['accept-encoding']);
+    const answer = (b: Tagged): ApiResponse => {
+      const etag =
+        b.contentTag === undefined
+          ? entityTag({ snapshotMs: fresh.snapshotMs, cycle: view.cycle, what, stale: fresh.stale })
+          : `W/"${encodeURIComponent(what)}.${b.contentTag}${fresh.stale ? '.stale' : ''}"`;
+      return withHeaders(preparedAnswer(fresh, b, { gzip, etag }), headers);
+    };
     const body = pick(view);
-    return body instanceof Promise
-      ? body.then((b) => preparedAnswer(fresh, b, opts))
-      : preparedAnswer(fresh, body, opts);
+    return body instanceof Promise ? body.then(answer) : answer(body);
   };
   return [
     { method: 'GET', pattern: '/', handler: () => indexPage(ctx.title, opts.portal === true) },
@@ -81,13 +95,26 @@ export function publicRoutes(ctx: ApiContext, opts: PublicRouteOptions = {}): Ro
     {
       method: 'GET',
       pattern: '/api/v1/co2',
-      cors: true,
+      // The sums are public; the list of jobs (who ran what, when) is not, and never for other origins.
+      cors: (query) => query.get('by') !== 'job',
       handler: (r) => {
         const windowMs = co2WindowMs(r.query.get('hours'), co2Default);
+        const by = co2By(r.query.get('by'));
+        const who = by === 'job' ? reader(ctx, r.req) : undefined;
         const reports = ctx.reports();
         if (reports === undefined) throw new HttpError(503, 'the report archive is not open yet (no Slurm snapshot)');
         const rows = (sinceMs: number): readonly ReportIndexEntry[] => reports.co2Rows?.(sinceMs) ?? [];
-        return prepared(r, `co2?hours=${windowMs}`, (v) => co2.body(v, windowMs, rows));
+        // A user lists only their own jobs; the answer is theirs: never kept by a shared cache.
+        const user = who?.kind === 'user' ? who.user : undefined;
+        const priv: Record<string, string> =
+          who === undefined ? {} : { 'cache-control': 'private, no-cache', vary: 'authorization' };
+        const what = `co2?hours=${windowMs / 3_600_000}&by=${by}`;
+        return prepared(
+          r,
+          what,
+          (v) => co2.body(v, { windowMs, by, ...(user === undefined ? {} : { user }) }, rows),
+          priv,
+        );
       },
     },
     {
@@ -105,12 +132,18 @@ export function publicRoutes(ctx: ApiContext, opts: PublicRouteOptions = {}): Ro
   ];
 }
 
+/** A prepared body, tagged by its content when it says so (co2). */
+type Tagged = PreparedBody & { readonly contentTag?: string };
+
 const LINKS: ReadonlyArray<readonly [string, string]> = [
   ['/api/v1/availability', 'availability per partition (idle, allocated, down, drain, preemptable, available)'],
   ['/api/v1/webjobs', 'running jobs: load per node, imbalance, efficiency (?user=NAME)'],
   ['/api/v1/findings', 'findings about running jobs: uneven load, idle GPUs, memory near its limit, ... (?user=NAME)'],
   ['/api/v1/jobs/ID', 'one running job (webjobs view)'],
-  ['/api/v1/co2', 'energy and CO2e of the jobs that ended in portal.co2Window (default 24 h; ?hours=1..168)'],
+  [
+    '/api/v1/co2',
+    'energy and CO2e of the jobs that ended in portal.co2Window (default 24 h; ?hours=1..168), per user (?by=account, partition; by=job: job reports credentials)',
+  ],
   ['/api/v1/reports', 'job reports (admin token, Slurm JWT or trusted proxy user)'],
   ['/api/v1/reports/ID', 'one job report'],
   ['/api/v1/whoami', 'who your credentials say you are (Slurm JWT or trusted proxy user)'],
