@@ -1,11 +1,13 @@
 // The portal's static files, read once when ctld starts: the built grafana-plugins bundles
 // (portal/dist/ and each panel's dist/), kept in memory with a content hash, gzip'd once. A URL
 // names a file only by a map lookup over the files enumerated here, so no request path ever
-// reaches the filesystem (no traversal, whatever it holds).
+// reaches the filesystem (no traversal, whatever it holds). The files become same-origin script
+// (which can read a visitor's Slurm JWT), so only files and folders that nobody but root and
+// ctld's user may change are read: no links, nothing but plain files, nothing group/other-writable.
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { constants as fsc, type Dirent, type Stats } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants } from 'node:zlib';
 import { errorMessage, isNotFound } from '@slurmscope/common';
@@ -41,8 +43,19 @@ export interface PortalAssets {
   readonly missing?: string;
   /** Bytes held (uncompressed). */
   readonly bytes: number;
-  /** Files left out: too large, beyond the totals, not a plain file, unreadable. */
+  /** Files and folders left out: too large, beyond the totals, not a plain file, untrusted, unreadable. */
   readonly refused: number;
+}
+
+/**
+ * Why a file or folder cannot be trusted to hold ctld's script: writable by its group or others,
+ * or owned by neither root nor `ownUid` (the rule of the report archive); undefined when it can. Pure.
+ */
+export function untrustedWhy(st: Pick<Stats, 'mode' | 'uid'>, ownUid: number): string | undefined {
+  const mode = (st.mode & 0o7777).toString(8);
+  if ((st.mode & 0o022) !== 0) return `writable by its group or others (mode ${mode}): only root or ctld may change it`;
+  if (st.uid !== 0 && st.uid !== ownUid) return `owned by uid ${st.uid}, neither root nor ctld's (uid ${ownUid})`;
+  return undefined;
 }
 
 /** Bounds of the assets held in memory. */
@@ -92,23 +105,36 @@ export async function loadPortalAssets(o: {
   readonly dir: string;
   readonly log: Logger;
   readonly limits?: AssetLimits;
+  /** ctld's uid, whose files are trusted besides root's (default the process's). */
+  readonly uid?: number;
 }): Promise<PortalAssets> {
   const limits = o.limits ?? ASSET_LIMITS;
+  const uid = o.uid ?? process.getuid?.() ?? 0;
   const state = { files: new Map<string, PortalAsset>(), bytes: 0, refused: 0 };
+  const refusals = new Map<string, string>();
   const refuse = (file: string, why: string): void => {
     state.refused++;
+    refusals.set(file, why);
     o.log.warn({ file, why }, 'portal asset left out');
   };
-  for (const src of sources()) {
+  // The folder itself may be a link (an installed release); below it, nothing is followed.
+  const top = await folderWhy(o.dir, uid, stat);
+  if (top !== undefined && top !== ABSENT) refuse(o.dir, top);
+  for (const src of top === undefined ? sources() : []) {
     const root = join(o.dir, src.folder);
-    for (const rel of await listFiles(root, refuse)) {
+    if (!(await trustedPath(o.dir, src.folder, uid, refuse))) continue;
+    for (const rel of await listFiles(root, refuse, uid)) {
       const file = join(root, ...rel.split('/'));
       if (state.files.size >= limits.maxFiles) {
         refuse(file, `more than ${limits.maxFiles} files`);
         continue;
       }
-      const body = await readBounded(file, limits.maxFileBytes, refuse);
-      if (body === undefined) continue;
+      const read = await readTrusted(file, limits.maxFileBytes, uid);
+      if ('why' in read) {
+        refuse(file, read.why);
+        continue;
+      }
+      const { body } = read;
       if (state.bytes + body.length > limits.maxTotalBytes) {
         refuse(file, `the assets would exceed ${limits.maxTotalBytes} bytes in all`);
         continue;
@@ -119,13 +145,75 @@ export async function loadPortalAssets(o: {
   }
   const absent = REQUIRED_ASSETS.filter((u) => !state.files.has(u));
   if (absent.length === 0) return { dir: o.dir, ...state };
-  const missing = `the portal is not built in ${o.dir} (missing ${absent.join(', ')}): run npm run build in grafana-plugins`;
+  const missing = missingWhy(o.dir, absent, refusals);
   o.log.warn({ folder: o.dir, missing: absent }, missing);
   return { dir: o.dir, ...state, missing };
 }
 
-/** Relative paths ('/'-separated) of the plain files under `root`, 8 levels at most; none when it does not exist. */
-async function listFiles(root: string, refuse: (file: string, why: string) => void, depth = 8): Promise<string[]> {
+/** Why the pages cannot be shown: the required files refused (naming the file or folder and why), then the absent. */
+function missingWhy(dir: string, absent: readonly string[], refusals: ReadonlyMap<string, string>): string {
+  const refused: string[] = [];
+  const notBuilt: string[] = [];
+  for (const url of absent) {
+    const src = sources().find((s) => url.startsWith(`${s.url}/`))!;
+    const rel = join(src.folder, ...url.slice(src.url.length + 1).split('/')).split(sep);
+    // The file, or the first folder on its way that was refused.
+    const paths = [dir, ...rel.map((_, i) => join(dir, ...rel.slice(0, i + 1)))];
+    const hit = paths.find((p) => refusals.has(p));
+    if (hit === undefined) notBuilt.push(url);
+    else if (!refused.some((r) => r.startsWith(`${hit} (`))) refused.push(`${hit} (${refusals.get(hit)!})`);
+  }
+  const parts: string[] = [];
+  if (refused.length > 0) parts.push(`the portal's files in ${dir} are refused: ${refused.join('; ')}`);
+  if (notBuilt.length > 0)
+    parts.push(
+      `the portal is not built in ${dir} (missing ${notBuilt.join(', ')}): run npm run build in grafana-plugins`,
+    );
+  return parts.join('; ');
+}
+
+/** {@link folderWhy}'s answer for a folder that is not there. */
+const ABSENT = 'absent';
+
+/** Why a folder is refused (not a folder, a link, untrusted), {@link ABSENT}, or undefined when trusted. */
+async function folderWhy(path: string, uid: number, statOf: typeof lstat = lstat): Promise<string | undefined> {
+  let st: Stats;
+  try {
+    st = await statOf(path);
+  } catch (err) {
+    return isNotFound(err) ? ABSENT : errorMessage(err);
+  }
+  if (!st.isDirectory()) return 'not a plain file or folder (links are not followed)';
+  return untrustedWhy(st, uid);
+}
+
+/** True when every folder from `dir` down to `dir/folder` is trusted; each refused one is refused once. */
+async function trustedPath(
+  dir: string,
+  folder: string,
+  uid: number,
+  refuse: (file: string, why: string) => void,
+): Promise<boolean> {
+  const parts = folder.split(sep);
+  for (let i = 1; i <= parts.length; i++) {
+    const path = join(dir, ...parts.slice(0, i));
+    const why = await folderWhy(path, uid);
+    if (why === ABSENT) return false; // reported with the missing files
+    if (why !== undefined) {
+      refuse(path, why);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Relative paths ('/'-separated) of the plain files under `root` (trusted), 8 levels at most; none when it does not exist. */
+async function listFiles(
+  root: string,
+  refuse: (file: string, why: string) => void,
+  uid: number,
+  depth = 8,
+): Promise<string[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(root, { withFileTypes: true });
@@ -135,31 +223,45 @@ async function listFiles(root: string, refuse: (file: string, why: string) => vo
   }
   const out: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(root, e.name);
     if (e.isFile()) out.push(e.name);
-    else if (e.isDirectory() && depth > 1)
-      out.push(...(await listFiles(join(root, e.name), refuse, depth - 1)).map((r) => `${e.name}/${r}`));
-    else refuse(join(root, e.name), 'not a plain file or folder (links are not followed)');
+    else if (!e.isDirectory() || depth <= 1) refuse(path, 'not a plain file or folder (links are not followed)');
+    else {
+      const why = await folderWhy(path, uid);
+      if (why === undefined) out.push(...(await listFiles(path, refuse, uid, depth - 1)).map((r) => `${e.name}/${r}`));
+      else if (why !== ABSENT) refuse(path, why);
+    }
   }
   return out;
 }
 
-/** A file's bytes, or undefined (refused) when it is larger than `max` or cannot be read. */
-async function readBounded(
+/**
+ * A file's bytes, or why it is refused: a link (O_NOFOLLOW), not a plain file (a FIFO is opened
+ * without waiting for a writer: O_NONBLOCK), untrusted ({@link untrustedWhy}), larger than `max`,
+ * or unreadable. What is checked is the file opened (fstat), not the name.
+ */
+export async function readTrusted(
   file: string,
   max: number,
-  refuse: (file: string, why: string) => void,
-): Promise<Buffer | undefined> {
+  uid: number,
+): Promise<{ readonly body: Buffer } | { readonly why: string }> {
   try {
-    const fh = await open(file, 'r');
+    const fh = await open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     try {
-      const size = (await fh.stat()).size;
-      if (size > max) return void refuse(file, `larger than ${max} bytes (${size})`);
-      return await fh.readFile();
+      const st = await fh.stat();
+      if (!st.isFile()) return { why: 'not a plain file or folder (links are not followed)' };
+      const why = untrustedWhy(st, uid);
+      if (why !== undefined) return { why };
+      if (st.size > max) return { why: `larger than ${max} bytes (${st.size})` };
+      return { body: await fh.readFile() };
     } finally {
       await fh.close();
     }
   } catch (err) {
-    return void refuse(file, errorMessage(err));
+    const code = (err as NodeJS.ErrnoException).code;
+    // O_NOFOLLOW on a link: ELOOP (Linux), EMLINK (FreeBSD).
+    if (code === 'ELOOP' || code === 'EMLINK') return { why: 'not a plain file or folder (links are not followed)' };
+    return { why: errorMessage(err) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -10,7 +10,8 @@ export const FIXTURE_PORTAL_JS = `/* portal */\n${'window.slurmscope = window.sl
 /**
  * A grafana-plugins folder laid out as `npm run build` leaves it (portal/dist/portal.js, each
  * panel's dist/ with module.js, its map, plugin.json, README.md, img/), in a temporary folder
- * removed after the test; `omit` leaves out files (paths relative to the folder).
+ * removed after the test, folders 0755 and files 0644 whatever the umask (trusted by
+ * loadPortalAssets); `omit` leaves out files (paths relative to the folder).
  */
 export async function fixtureBuild(t: TestContext, omit: readonly string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'slurmscope-portal-'));
@@ -28,8 +29,12 @@ export async function fixtureBuild(t: TestContext, omit: readonly string[] = [])
   }
   for (const [rel, data] of Object.entries(files)) {
     if (omit.includes(rel)) continue;
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    for (let d = dirname(rel); d !== '.'; d = dirname(d)) {
+      await mkdir(join(dir, d), { recursive: true });
+      await chmod(join(dir, d), 0o755);
+    }
     await writeFile(join(dir, rel), data);
+    await chmod(join(dir, rel), 0o644);
   }
   return dir;
 }
