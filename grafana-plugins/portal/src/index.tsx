@@ -7,11 +7,9 @@ import { createRoot } from 'react-dom/client';
 import { availabilityFrames } from './data/availability';
 import { co2Frames } from './data/co2';
 import { webjobsFrames } from './data/webjobs';
-import { authHeaders, takeToken } from './app/auth';
-import { apiRoot, CONFIG_ELEMENT_ID, parseConfig, PortalConfig } from './app/config';
-import { PortalServices } from './app/context';
-import { browserPollDeps, PollHub } from './app/hub';
+import { CONFIG_ELEMENT_ID, parseConfig, PortalConfig } from './app/config';
 import { PortalRoot } from './app/Root';
+import { createServices } from './app/services';
 import { ensureOptionEditors } from './host/defaults';
 import { PanelErrorBoundary } from './host/ErrorBoundary';
 import { panelCache } from './host/load';
@@ -46,34 +44,6 @@ function readConfig(): { config?: PortalConfig; error?: string } {
   }
 }
 
-/** The Slurm JWT of the tab (#token=, else sessionStorage); none when storage is refused. */
-function tabToken(): string | undefined {
-  try {
-    return takeToken({ location: window.location, history: window.history, storage: window.sessionStorage });
-  } catch (err) {
-    console.warn('portal: sessionStorage unavailable, no sign-in token', err);
-    return undefined;
-  }
-}
-
-/** The page's services from its config. */
-function services(
-  config: PortalConfig,
-  loadPlugin: (id: string) => Promise<import('@grafana/data').PanelPlugin>,
-): PortalServices {
-  const deps = browserPollDeps();
-  const token = tabToken();
-  const auth = (): Record<string, string> => authHeaders(token);
-  return {
-    config,
-    api: apiRoot(config.base),
-    loadPlugin,
-    publicHub: new PollHub(deps, config.intervalMs),
-    userHub: new PollHub(deps, config.intervalMs, auth),
-    authHeaders: auth,
-  };
-}
-
 /** Shows a start-up failure as text in #root: the page is never blank. */
 function showFatal(root: HTMLElement | null, message: string): void {
   console.error(message);
@@ -94,7 +64,8 @@ function boot(): SlurmscopePortal {
   const load = panelCache((url) => systemLoader().import(url));
   const frames = { availability: availabilityFrames, webjobs: webjobsFrames, co2: co2Frames };
   try {
-    // Icons: @grafana/ui fetches <public path>build/img/icons/<set>/<name>.svg.
+    // Icons: @grafana/ui fetches <public path>build/img/icons/<set>/<name>.svg; the base is resolved
+    // against the page (a reverse proxy's prefix included), so the public path is too.
     installSharedModules(config === undefined ? '/public/' : `${base}/assets/public/`);
     ensureOptionEditors();
   } catch (err) {
@@ -107,7 +78,7 @@ function boot(): SlurmscopePortal {
   if (error !== undefined) {
     showFatal(root, error);
   } else if (config !== undefined && root !== null) {
-    const page = services(config, (id) => load(pluginUrl(id)));
+    const page = createServices(config, (id) => load(pluginUrl(id)));
     createRoot(root).render(
       <PanelErrorBoundary what="the portal page">
         <PortalRoot services={page} />

@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { obj, str } from '../data/json';
 import { ThemeMode } from '../host/PanelHost';
+import { limitedFetch, requestTimeoutMs } from './abort';
 import { useServices } from './context';
 import { useWebjobsPanel } from './panels';
 import { Reports } from './Reports';
@@ -13,39 +14,61 @@ export type Who =
   | { readonly kind: 'known'; readonly user: string; readonly admin: boolean }
   | { readonly kind: 'unknown'; readonly reason: string };
 
-/** Asks ctld once who the user is (a Slurm JWT from the tab, or the trusted proxy's header). */
+/** ctld's reason in an error body (`{"error": "..."}`), else the text itself. Pure. */
+function errorText(body: string): string {
+  try {
+    const e = obj(JSON.parse(body)).error;
+    return typeof e === 'string' ? e : body;
+  } catch (err) {
+    return err instanceof SyntaxError ? body : String(err); // not JSON: the text says it
+  }
+}
+
+/** What whoami's answer says; `sentToken`: the request carried the tab's token. Reads the body only. */
+export async function whoFromAnswer(res: Response, sentToken: boolean): Promise<Who> {
+  if (res.status === 401) {
+    // Without a token a 401 is just "anonymous" (an older ctld); a refused token is worth saying.
+    const why = errorText((await res.text()).trim()) || 'HTTP 401';
+    return sentToken ? { kind: 'anonymous', refused: why } : { kind: 'anonymous' };
+  }
+  if (!res.ok) {
+    return { kind: 'unknown', reason: `HTTP ${res.status}` };
+  }
+  const body = obj(await res.json());
+  const user = str(body.user);
+  if (body.user === null || body.user === undefined) {
+    // Nobody ({user: null, admin: false}: a visitor without a token), or the admin token, which
+    // names no user: no "my jobs", and nothing to say.
+    return { kind: 'anonymous' };
+  }
+  return user !== '' ? { kind: 'known', user, admin: body.admin === true } : { kind: 'unknown', reason: 'HTTP 200' };
+}
+
+/**
+ * Asks ctld once who the user is (a Slurm JWT from the tab, or the trusted proxy's header), within
+ * min(interval, 30 s). A refused token is removed from the tab (sessionStorage).
+ */
 export function useWhoami(): Who {
-  const { api, authHeaders } = useServices();
+  const { api, authHeaders, forgetToken, config } = useServices();
   const [who, setWho] = useState<Who>({ kind: 'asking' });
   useEffect(() => {
-    let live = true;
+    const stop = new AbortController();
     const headers = authHeaders();
-    const set = (w: Who) => live && setWho(w);
-    fetch(`${api}/whoami`, { headers: { Accept: 'application/json', ...headers }, cache: 'no-store' })
-      .then(async (res) => {
-        if (res.status === 401) {
-          // A refused token is worth saying (expired: get a fresh one).
-          set({ kind: 'anonymous', refused: await res.text() });
-          return;
+    const sentToken = headers.Authorization !== undefined;
+    const set = (w: Who) => !stop.signal.aborted && setWho(w);
+    const init: RequestInit = { headers: { Accept: 'application/json', ...headers }, cache: 'no-store' };
+    limitedFetch(`${api}/whoami`, init, requestTimeoutMs(config.intervalMs), stop.signal, (res) =>
+      whoFromAnswer(res, sentToken),
+    )
+      .then((w) => {
+        if (w.kind === 'anonymous' && w.refused !== undefined) {
+          forgetToken();
         }
-        const body = obj(res.ok ? await res.json() : {});
-        const user = str(body.user);
-        if (res.ok && body.user === null && body.admin !== true) {
-          // Nobody: ctld answers {user: null, admin: false} (normal for a visitor without a token).
-          set({ kind: 'anonymous' });
-          return;
-        }
-        set(
-          res.ok && user !== ''
-            ? { kind: 'known', user, admin: body.admin === true }
-            : { kind: 'unknown', reason: `HTTP ${res.status}` },
-        );
+        set(w);
       })
       .catch((err: unknown) => set({ kind: 'unknown', reason: err instanceof Error ? err.message : String(err) }));
-    return () => {
-      live = false;
-    };
-  }, [api, authHeaders]);
+    return () => stop.abort();
+  }, [api, authHeaders, forgetToken, config.intervalMs]);
   return who;
 }
 
@@ -68,7 +91,7 @@ export function MyJobs({ user, theme }: { user: string; theme: ThemeMode }) {
 export function WhoNote({ who }: { who: Who }) {
   if (who.kind === 'anonymous' && who.refused !== undefined) {
     return (
-      <p role="status">{`Your sign-in token was refused (${who.refused.slice(0, 200)}): open the portal with a fresh #token=.`}</p>
+      <p role="status">{`Your sign-in token was refused (${who.refused.slice(0, 200)}) and has been removed from this tab: open the portal with a fresh #token=.`}</p>
     );
   }
   if (who.kind === 'unknown') {

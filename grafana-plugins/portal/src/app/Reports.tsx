@@ -3,6 +3,8 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { list, obj, str } from '../data/json';
+import { reportSummary } from '../data/report';
+import { limitedFetch, requestTimeoutMs } from './abort';
 import { useServices } from './context';
 import { StaleNotes } from './Section';
 import { usePoll } from './usePoll';
@@ -28,27 +30,63 @@ export function reportRows(json: unknown): ReportRow[] {
     }));
 }
 
-/** One report's JSON, fetched with the user's credentials when its row is opened. */
+/** What a report request gave: the report, or why not. */
+type Loaded =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ok'; readonly json: unknown }
+  | { readonly state: 'error'; readonly text: string };
+
+/** Reads a report answer: the JSON of a 200, else the status and ctld's text. */
+async function readReport(res: Response): Promise<Loaded> {
+  if (res.ok) {
+    return { state: 'ok', json: await res.json() };
+  }
+  return { state: 'error', text: `cannot load the report: HTTP ${res.status} ${(await res.text()).slice(0, 300)}` };
+}
+
+/** A report as readable lines (job, state, elapsed, ...) and its raw JSON in a collapsed <details>. */
+export function ReportView({ json }: { json: unknown }) {
+  return (
+    <div data-testid="portal-report">
+      <dl
+        data-testid="portal-report-summary"
+        style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: '2px 12px', margin: 0 }}
+      >
+        {reportSummary(json).map((l) => (
+          <React.Fragment key={l.label}>
+            <dt style={{ opacity: 0.75 }}>{l.label}</dt>
+            <dd style={{ margin: 0 }}>{l.value}</dd>
+          </React.Fragment>
+        ))}
+      </dl>
+      <details>
+        <summary>the report as JSON</summary>
+        <pre data-testid="portal-report-json">{JSON.stringify(json, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
+/** One report, fetched with the user's credentials (within min(interval, 30 s)) when its row is opened. */
 function ReportBody({ jobid }: { jobid: string }) {
-  const { api, authHeaders } = useServices();
-  const [text, setText] = useState<string>('loading the report…');
+  const { api, authHeaders, config } = useServices();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   React.useEffect(() => {
-    let live = true;
-    const show = (t: string) => live && setText(t);
-    fetch(`${api}/reports/${encodeURIComponent(jobid)}`, { headers: { Accept: 'application/json', ...authHeaders() } })
-      .then(async (res) =>
-        show(
-          res.ok
-            ? JSON.stringify(await res.json(), null, 2)
-            : `cannot load the report: HTTP ${res.status} ${await res.text()}`,
-        ),
-      )
-      .catch((err: unknown) => show(`cannot load the report: ${err instanceof Error ? err.message : String(err)}`));
-    return () => {
-      live = false;
-    };
-  }, [api, authHeaders, jobid]);
-  return <pre data-testid="portal-report-json">{text}</pre>;
+    const stop = new AbortController();
+    const show = (l: Loaded) => !stop.signal.aborted && setLoaded(l);
+    const init: RequestInit = { headers: { Accept: 'application/json', ...authHeaders() } };
+    const url = `${api}/reports/${encodeURIComponent(jobid)}`;
+    limitedFetch(url, init, requestTimeoutMs(config.intervalMs), stop.signal, readReport)
+      .then(show)
+      .catch((err: unknown) =>
+        show({ state: 'error', text: `cannot load the report: ${err instanceof Error ? err.message : String(err)}` }),
+      );
+    return () => stop.abort();
+  }, [api, authHeaders, jobid, config.intervalMs]);
+  if (loaded.state === 'ok') {
+    return <ReportView json={loaded.json} />;
+  }
+  return <p role="status">{loaded.state === 'loading' ? 'loading the report…' : loaded.text}</p>;
 }
 
 /** The user's finished jobs' reports (the last 20): a table; a row's button opens the report below it. */

@@ -1,24 +1,32 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { ThemeContext } from '@grafana/data';
 import { themeFor, ThemeMode } from '../host/PanelHost';
+import { pickTheme } from './config';
 import { PortalServices, Services } from './context';
 import { EmbedPage, FullPage } from './Page';
 
 /** Where the full portal remembers the reader's theme choice. */
 const THEME_KEY = 'slurmscope-portal-theme';
 
-/** The full portal's theme: the reader's last choice, else the config's. */
-function initialTheme(services: PortalServices): ThemeMode {
-  if (services.config.embed !== null) {
-    return services.config.theme; // an embed follows its ?theme= only
-  }
+/** The reader's stored theme choice; null when none or storage is refused. */
+function storedTheme(): string | null {
   try {
-    const t = window.localStorage.getItem(THEME_KEY);
-    return t === 'light' || t === 'dark' ? t : services.config.theme;
+    return window.localStorage.getItem(THEME_KEY);
   } catch (err) {
-    console.warn('portal: localStorage unavailable, theme from the config', err);
-    return services.config.theme;
+    console.warn('portal: localStorage unavailable, theme from the page', err);
+    return null;
   }
+}
+
+/** The page's theme: an embed's config; on the full portal ?theme= first, then the stored choice, then the config. */
+function initialTheme(services: PortalServices): ThemeMode {
+  const embed = services.config.embed !== null;
+  return pickTheme({
+    embed,
+    config: services.config.theme,
+    url: new URLSearchParams(window.location.search).get('theme'),
+    stored: embed ? null : storedTheme(),
+  });
 }
 
 /** The page's body colours and font follow the theme (Grafana's GlobalStyles would fetch fonts). */

@@ -63,10 +63,24 @@ export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-/** Why a request failed, in words: "timeout: no answer within 10 s", else the error's message. */
-export function failureText(err: unknown, ms: number, timedOut: boolean): string {
-  if (timedOut) {
-    return `timeout: ${timeoutError(ms).message}`;
+/**
+ * A one-off request with a time limit of `ms` on the headers AND the body: `read` (res.json(),
+ * res.text()) must finish in it too. Aborted by `stop` (a component going away) as well. A timeout
+ * rejects with a TimeoutError ("no answer within 10 s").
+ */
+export async function limitedFetch<T>(
+  url: string,
+  init: RequestInit,
+  ms: number,
+  stop: AbortSignal,
+  read: (res: Response) => Promise<T>,
+): Promise<T> {
+  const limit = timeoutSignal(ms);
+  const signal = anySignal([stop, limit]);
+  try {
+    const res = await untilAborted(fetch(url, { ...init, signal }), signal);
+    return await untilAborted(read(res), signal);
+  } catch (err) {
+    throw limit.aborted && !stop.aborted ? timeoutError(ms) : err;
   }
-  return err instanceof Error ? err.message : String(err);
 }

@@ -31,3 +31,8 @@ export function takeToken(place: TokenPlace): string | undefined {
 export function authHeaders(token: string | undefined): Record<string, string> {
   return token === undefined ? {} : { Authorization: `Bearer ${token}` };
 }
+
+/** Forgets the tab's token (ctld refused it: sending it again only fails again). */
+export function dropToken(storage: Pick<Storage, 'removeItem'>): void {
+  storage.removeItem(TOKEN_KEY);
+}

@@ -1,4 +1,4 @@
-import { apiRoot, parseConfig } from './config';
+import { apiRoot, parseConfig, pickTheme } from './config';
 import { takeToken, TOKEN_KEY } from './auth';
 
 describe('parseConfig', () => {
@@ -16,22 +16,59 @@ describe('parseConfig', () => {
           plugins: { 'slurmscope-webjobs-panel': '/portal/plugins/slurmscope-webjobs-panel/module.js?v=2' },
         },
       }),
+      'https://ctld.example.org/portal/embed/webjobs?theme=light',
     );
     expect(c).toMatchObject({
-      base: '/portal',
+      base: 'https://ctld.example.org/portal',
+      api: 'https://ctld.example.org/api/v1',
       intervalMs: 10_000,
       cluster: 'tiny',
       embed: 'webjobs',
       theme: 'light',
       co2WindowHours: 12,
     });
-    expect(c.assets.plugins['slurmscope-webjobs-panel']).toBe('/portal/plugins/slurmscope-webjobs-panel/module.js?v=2');
-    expect(c.assets.plugins['slurmscope-co2-panel']).toBe('/portal/plugins/slurmscope-co2-panel/module.js');
+    expect(c.assets.plugins['slurmscope-webjobs-panel']).toBe(
+      'https://ctld.example.org/portal/plugins/slurmscope-webjobs-panel/module.js?v=2',
+    );
+    expect(c.assets.plugins['slurmscope-co2-panel']).toBe(
+      'https://ctld.example.org/portal/plugins/slurmscope-co2-panel/module.js',
+    );
+  });
+
+  test('relative URLs (behind a reverse proxy prefix) resolve against the page', () => {
+    const rel = (api: string, base: string) =>
+      JSON.stringify({
+        base,
+        api,
+        assets: {
+          portal: `${base}/assets/portal.js?v=1`,
+          plugins: { 'slurmscope-co2-panel': `${base}/plugins/slurmscope-co2-panel/module.js?v=3` },
+        },
+      });
+    const full = parseConfig(rel('../api/v1', '.'), 'https://gw.example.org/hpc/portal/');
+    expect(full.base).toBe('https://gw.example.org/hpc/portal');
+    expect(full.api).toBe('https://gw.example.org/hpc/api/v1');
+    expect(full.assets.portal).toBe('https://gw.example.org/hpc/portal/assets/portal.js?v=1');
+    expect(full.assets.plugins['slurmscope-co2-panel']).toBe(
+      'https://gw.example.org/hpc/portal/plugins/slurmscope-co2-panel/module.js?v=3',
+    );
+    expect(full.assets.plugins['slurmscope-webjobs-panel']).toBe(
+      'https://gw.example.org/hpc/portal/plugins/slurmscope-webjobs-panel/module.js',
+    );
+    const embed = parseConfig(rel('../../api/v1', '..'), 'https://gw.example.org/hpc/portal/embed/webjobs?theme=dark');
+    expect(embed.base).toBe('https://gw.example.org/hpc/portal');
+    expect(embed.api).toBe('https://gw.example.org/hpc/api/v1');
+    expect(embed.assets.portal).toBe('https://gw.example.org/hpc/portal/assets/portal.js?v=1');
+    // an old ctld's absolute paths keep working; without "api" the base's sibling
+    const old = parseConfig('{"base":"/portal"}', 'https://gw.example.org/hpc/portal/');
+    expect(old.api).toBe('https://gw.example.org/api/v1');
+    expect(() => parseConfig('{"base":"http://["}', 'https://h/portal/')).toThrow('portal config: URL "http://["');
   });
 
   test('missing fields take defaults; wrong ones are named; no element is a clear error', () => {
-    expect(parseConfig('{}')).toMatchObject({
-      base: '/portal',
+    expect(parseConfig('{}', 'https://h/portal/')).toMatchObject({
+      base: 'https://h/portal',
+      api: 'https://h/api/v1',
       intervalMs: 30_000,
       embed: null,
       theme: 'dark',
@@ -46,6 +83,15 @@ describe('parseConfig', () => {
   test("apiRoot: the portal's sibling /api/v1, under a prefix too", () => {
     expect(apiRoot('/portal')).toBe('/api/v1');
     expect(apiRoot('/ctld/portal')).toBe('/ctld/api/v1');
+  });
+});
+
+describe('pickTheme', () => {
+  test('full portal: ?theme= beats the stored choice, which beats the config; an embed follows its config', () => {
+    expect(pickTheme({ embed: false, config: 'dark', url: 'light', stored: 'dark' })).toBe('light');
+    expect(pickTheme({ embed: false, config: 'light', url: null, stored: 'dark' })).toBe('dark');
+    expect(pickTheme({ embed: false, config: 'light', url: 'purple', stored: null })).toBe('light');
+    expect(pickTheme({ embed: true, config: 'dark', url: 'light', stored: 'light' })).toBe('dark');
   });
 });
 

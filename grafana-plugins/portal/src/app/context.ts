@@ -6,7 +6,7 @@ import { PollHub } from './hub';
 /** What the page's components share: the config, the panel loader, and the two poll hubs. */
 export interface PortalServices {
   readonly config: PortalConfig;
-  /** ctld's API root ("/api/v1"). */
+  /** ctld's API root, resolved against the page ("https://h/api/v1"). */
   readonly api: string;
   /** Loads a panel's PanelPlugin by plugin id (cached per URL). */
   loadPlugin(pluginId: string): Promise<PanelPlugin>;
@@ -16,6 +16,8 @@ export interface PortalServices {
   readonly userHub: PollHub;
   /** Headers that say who the user is (a Slurm JWT), for one-off requests. */
   authHeaders(): Record<string, string>;
+  /** Forgets the tab's token (memory and sessionStorage) after ctld refused it. */
+  forgetToken(): void;
 }
 
 /** The page's services; set by the root component. */
