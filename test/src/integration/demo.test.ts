@@ -144,7 +144,9 @@ test(
       'slurmscope-webjobs-panel',
     ]);
     for (const url of [assets.portal, ...Object.values(assets.plugins)]) {
-      assert.ok((await fetchText(`${ctld[1]}${url}`)).length > 1000, `${url} serves the built bundle`);
+      // The page's URLs are relative to it (a reverse proxy's prefix is kept).
+      const abs = new URL(url, `${ctld[1]}/portal/`).href;
+      assert.ok((await fetchText(abs)).length > 1000, `${url} serves the built bundle`);
     }
     await waitFor(async () => /slurmscope_partition_cpus\{/.test(await fetchText(`${ctld[1]}/metrics`)), {
       timeoutMs: 30_000,

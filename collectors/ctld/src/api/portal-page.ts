@@ -1,6 +1,8 @@
 // The portal's HTML shell: an empty root, the page's config as JSON data (never as script), and
 // the portal bundle. The bundle reads the config, loads the panels' dist/module.js through SystemJS
-// and feeds them frames made from the JSON API.
+// and feeds them frames made from the JSON API. Every URL of the config is relative to the page
+// (resolved against document.baseURI), so that a reverse proxy's prefix (https://host/slurm/portal/)
+// is kept.
 import { PORTAL_PANELS, type PortalAssets, type PortalPanel } from './portal-assets.js';
 
 /** The page's theme (`?theme=`). */
@@ -8,8 +10,10 @@ export type PortalTheme = 'light' | 'dark';
 
 /** What the portal bundle reads from `<script type="application/json" id="slurmscope-portal-config">`. */
 export interface PortalConfig {
-  /** Where the portal lives: asset and page URLs start with it. */
-  readonly base: '/portal';
+  /** The portal's root (/portal/) relative to the page: `.` on /portal/, `..` on /portal/embed/<panel>. */
+  readonly base: '.' | '..';
+  /** ctld's JSON API (/api/v1) relative to the page: `../api/v1`, or `../../api/v1` when embedded. */
+  readonly api: string;
   /** ctld's poll interval: the page asks again (with If-None-Match) once per interval. */
   readonly intervalMs: number;
   /** The cluster's name; null before Slurm named it. */
@@ -19,7 +23,7 @@ export interface PortalConfig {
   readonly theme: PortalTheme;
   /** The CO2 panel's window without `?hours=` (portal.co2Window), hours. */
   readonly co2WindowHours: number;
-  /** The bundle and each panel's module.js, with `?v=<content hash>` (cached for a year). */
+  /** The bundle and each panel's module.js relative to the page, with `?v=<content hash>` (cached for a year). */
   readonly assets: { readonly portal: string; readonly plugins: Readonly<Record<string, string>> };
 }
 
@@ -29,14 +33,25 @@ export function versionedUrl(assets: PortalAssets, path: string): string | undef
   return a === undefined ? undefined : `${path}?v=${a.hash}`;
 }
 
-/** The asset URLs of the config: the bundle and every panel present (all are when nothing is missing). */
-export function assetUrls(assets: PortalAssets): PortalConfig['assets'] {
+/** The config's URLs of a page at /portal/ (`embed` null) or /portal/embed/<panel>, relative to it. Pure. */
+export function pageUrls(embed: PortalPanel | null): Pick<PortalConfig, 'base' | 'api'> & { readonly portal: string } {
+  return embed === null
+    ? { base: '.', api: '../api/v1', portal: '' }
+    : { base: '..', api: '../../api/v1', portal: '../' };
+}
+
+/**
+ * The asset URLs of the config: the bundle and every panel present (all are when nothing is
+ * missing), relative to the page: `toPortal` is the way from the page to /portal/ ('' or '../').
+ */
+export function assetUrls(assets: PortalAssets, toPortal = ''): PortalConfig['assets'] {
+  const rel = (path: string): string => `${toPortal}${path.slice('/portal/'.length)}`;
   const plugins: Record<string, string> = {};
   for (const { id } of Object.values(PORTAL_PANELS)) {
     const url = versionedUrl(assets, `/portal/plugins/${id}/module.js`);
-    if (url !== undefined) plugins[id] = url;
+    if (url !== undefined) plugins[id] = rel(url);
   }
-  return { portal: versionedUrl(assets, '/portal/assets/portal.js') ?? '/portal/assets/portal.js', plugins };
+  return { portal: rel(versionedUrl(assets, '/portal/assets/portal.js') ?? '/portal/assets/portal.js'), plugins };
 }
 
 /**

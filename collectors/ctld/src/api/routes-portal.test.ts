@@ -1,6 +1,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmod } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RecordingLogger } from '@slurmscope/model';
 import { loadPortalAssets, type PortalAssets } from './portal-assets.js';
@@ -34,9 +36,15 @@ function call(base: string, path: string, headers: Record<string, string> = {}):
 
 async function serve(
   t: TestContext,
-  o: { omit?: readonly string[]; cluster?: string | null; web?: WebPolicy } = {},
+  o: {
+    omit?: readonly string[];
+    cluster?: string | null;
+    web?: WebPolicy;
+    prepare?: (dir: string) => Promise<void>;
+  } = {},
 ): Promise<{ base: string; assets: PortalAssets }> {
   const dir = await fixtureBuild(t, o.omit);
+  await o.prepare?.(dir);
   const assets = await loadPortalAssets({ dir, log: new RecordingLogger() });
   const cluster = o.cluster === undefined ? 'linux' : o.cluster;
   const portal = { assets, intervalMs: 30_000, co2WindowMs: 24 * 3_600_000, cluster: () => cluster };
@@ -51,7 +59,9 @@ function configOf(html: string): Record<string, unknown> {
   return JSON.parse(m[1]!) as Record<string, unknown>;
 }
 
-test('GET /portal/: the shell with its config, the bundle by hash, no-cache and one exact CSP', async (t) => {
+const IDS = ['slurmscope-availability-panel', 'slurmscope-webjobs-panel', 'slurmscope-co2-panel'];
+
+test('GET /portal/: the shell with its config (URLs relative to the page), the bundle by hash, no-cache and one exact CSP', async (t) => {
   const { base, assets } = await serve(t);
   const res = await call(base, '/portal/');
   assert.equal(res.status, 200);
@@ -61,28 +71,58 @@ test('GET /portal/: the shell with its config, the bundle by hash, no-cache and 
   assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
   const html = res.body.toString();
   const hash = (u: string): string => assets.files.get(u)!.hash;
-  const js = `/portal/assets/portal.js?v=${hash('/portal/assets/portal.js')}`;
+  const js = `assets/portal.js?v=${hash('/portal/assets/portal.js')}`;
   assert.ok(html.includes('<div id="root"></div>'));
   assert.ok(html.includes(`<script src="${js}"></script>`));
+  assert.ok(html.includes('<link rel="icon" href="data:,">'), 'an empty favicon: no /favicon.ico 404');
   assert.doesNotMatch(html, /<script>/, 'no inline script');
-  const plugin = (id: string): string => `/portal/plugins/${id}/module.js?v=${hash(`/portal/plugins/${id}/module.js`)}`;
+  const plugin = (id: string): string => `plugins/${id}/module.js?v=${hash(`/portal/plugins/${id}/module.js`)}`;
   assert.deepEqual(configOf(html), {
-    base: '/portal',
+    base: '.',
+    api: '../api/v1',
     intervalMs: 30_000,
     cluster: 'linux',
     embed: null,
     theme: 'dark',
     co2WindowHours: 24,
-    assets: {
-      portal: js,
-      plugins: Object.fromEntries(
-        ['slurmscope-availability-panel', 'slurmscope-webjobs-panel', 'slurmscope-co2-panel'].map((id) => [
-          id,
-          plugin(id),
-        ]),
-      ),
-    },
+    assets: { portal: js, plugins: Object.fromEntries(IDS.map((id) => [id, plugin(id)])) },
   });
+});
+
+/** The config's URLs resolved as the browser does (new URL(x, document.baseURI)), as paths. */
+function resolved(config: Record<string, unknown>, page: string): string[] {
+  const assets = config.assets as { portal: string; plugins: Record<string, string> };
+  const urls = [config.base, config.api, assets.portal, ...IDS.map((id) => assets.plugins[id])] as string[];
+  return urls.map((u) => new URL(u, page).pathname);
+}
+
+test('the config URLs and the script resolve under /portal and /api/v1 from both pages, behind a proxy prefix too', async (t) => {
+  const { base, assets } = await serve(t);
+  const v = (u: string): string => assets.files.get(u)!.hash;
+  const html = (await call(base, '/portal/embed/co2')).body.toString();
+  const embed = configOf(html);
+  assert.deepEqual([embed.base, embed.api], ['..', '../../api/v1']);
+  assert.ok(html.includes(`<script src="../assets/portal.js?v=${v('/portal/assets/portal.js')}"></script>`));
+  assert.equal(
+    (embed.assets as { plugins: Record<string, string> }).plugins['slurmscope-co2-panel'],
+    `../plugins/slurmscope-co2-panel/module.js?v=${v('/portal/plugins/slurmscope-co2-panel/module.js')}`,
+  );
+  const full = configOf((await call(base, '/portal/')).body.toString());
+  const want = (prefix: string): string[] => [
+    `${prefix}/portal/`,
+    `${prefix}/api/v1`,
+    `${prefix}/portal/assets/portal.js`,
+    ...IDS.map((id) => `${prefix}/portal/plugins/${id}/module.js`),
+  ];
+  for (const prefix of ['', '/slurm/cluster-a']) {
+    assert.deepEqual(resolved(full, `https://h.example${prefix}/portal/`), want(prefix), prefix);
+    assert.deepEqual(resolved(embed, `https://h.example${prefix}/portal/embed/co2?theme=light`), want(prefix), prefix);
+  }
+  // Each resolved asset is served (the ?v= query dropped by pathname).
+  for (const path of resolved(embed, `${base}/portal/embed/co2`).slice(2))
+    assert.equal((await call(base, path)).status, 200, path);
+  const slash = await call(base, '/portal/embed/co2/?theme=light');
+  assert.deepEqual([slash.status, slash.headers.location], [301, '../co2']);
 });
 
 test('GET /portal redirects to /portal/ (relative, so a proxy prefix is kept)', async (t) => {
@@ -121,6 +161,22 @@ test('GET /portal/embed/<panel>?theme=: the panel and theme in the config; anyth
   assert.equal(none.status, 404);
   assert.match(JSON.parse(none.body.toString()).error, /^no panel "jobs"; the panels are availability, webjobs, co2$/);
   assert.equal((await call(base, '/portal/embed/constructor')).status, 404);
+});
+
+test('a required file refused (group-writable): the pages answer 503 naming it and why', async (t) => {
+  let dir = '';
+  const prepare = async (d: string): Promise<void> => {
+    dir = d;
+    await chmod(join(d, 'webjobs/dist/module.js'), 0o666);
+  };
+  const { base } = await serve(t, { prepare });
+  const res = await call(base, '/portal/embed/availability');
+  assert.equal(res.status, 503);
+  assert.equal(
+    res.body.toString(),
+    `the portal's files in ${dir} are refused: ${join(dir, 'webjobs/dist/module.js')} (writable by its group or others (mode 666): only root or ctld may change it)\n`,
+  );
+  assert.equal((await call(base, '/portal/plugins/slurmscope-webjobs-panel/module.js')).status, 404);
 });
 
 test('a missing build: the pages answer 503 naming the folder and what to run; the JSON API is unaffected', async (t) => {

@@ -1,7 +1,7 @@
 import { acceptsGzip } from './gzip.js';
 import { HttpError } from './http.js';
 import { PORTAL_PANELS, type PortalAssets, type PortalPanel } from './portal-assets.js';
-import { assetUrls, portalHtml, type PortalTheme } from './portal-page.js';
+import { assetUrls, pageUrls, portalHtml, type PortalTheme } from './portal-page.js';
 import type { ApiRequest, ApiResponse, Route } from './router.js';
 import { PORTAL_CSP } from './web-headers.js';
 
@@ -49,6 +49,9 @@ export function portalRoutes(o: PortalOptions): Route[] {
             404,
             `no panel "${panel.slice(0, 40)}"; the panels are ${Object.keys(PORTAL_PANELS).join(', ')}`,
           );
+        // The page's URLs are relative to it: /portal/embed/co2/ would resolve them a level too deep.
+        if (r.path.endsWith('/'))
+          return { status: 301, text: '', contentType: 'text/plain', headers: { location: `../${panel}` } };
         return page(o, r, panel as PortalPanel);
       },
     },
@@ -68,14 +71,15 @@ function page(o: PortalOptions, r: ApiRequest, embed: PortalPanel | null): ApiRe
     throw new HttpError(400, `theme must be one of ${THEMES.join(', ')}`, { theme: theme.slice(0, 40) });
   if (o.assets.missing !== undefined)
     return { status: 503, text: `${o.assets.missing}\n`, contentType: 'text/plain; charset=utf-8' };
+  const { portal, ...urls } = pageUrls(embed);
   const html = portalHtml({
-    base: '/portal',
+    ...urls,
     intervalMs: o.intervalMs,
     cluster: o.cluster(),
     embed,
     theme: theme as PortalTheme,
     co2WindowHours: o.co2WindowMs / 3_600_000,
-    assets: assetUrls(o.assets),
+    assets: assetUrls(o.assets, portal),
   });
   return {
     status: 200,
