@@ -1,14 +1,18 @@
 // ctld's portal in Chromium against the real local cluster: ctld (portal assets from the repo's
 // built grafana-plugins/) and agents on two nodes, an uneven two-node job (rank 0 burns a CPU,
 // rank 1 sleeps). /portal/ shows the job's row with one busy and one idle cell, availability
-// tiles whose numbers are GET /api/v1/availability's, and a CO2 section that is never blank;
-// /portal/embed/webjobs?theme=light shows that panel alone. No page, CSP, console or HTTP error.
+// tiles whose numbers are GET /api/v1/availability's, and a CO2 section that agrees with GET
+// /api/v1/co2 (its total, or its message when no job was measured); /portal/embed/webjobs?theme=light
+// shows that panel alone. ctld trusts a reverse proxy at 127.0.0.1 to name the user in a header: a
+// page sending it as the job's user shows "My running jobs (<user>)" with the job's row and the
+// user's finished jobs as GET /api/v1/reports lists them; the anonymous page shows neither.
+// No page, CSP, console or HTTP error.
 // Records the time from navigation start to the first panel's content (the bench's target is 1 s).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   GRAFANA_PLUGINS_DIR,
@@ -27,8 +31,20 @@ import {
   waitFor,
   waitForJobState,
   type PanelName,
+  type TestBrowser,
 } from '../lib/index.js';
 import { startCli, waitForOk, type CliProcess } from './ctld-processes.js';
+import {
+  PROXY_HEADER,
+  TRUSTED_PROXY,
+  checkCo2,
+  checkMyReports,
+  checkMyRunningJobs,
+  getJson,
+  jobRow,
+  jobUser,
+  labels,
+} from './portal-checks.js';
 
 const stack = loadStack();
 const CTLD_INTERVAL_MS = 2000;
@@ -50,7 +66,7 @@ async function startCluster(dir: string, nodes: readonly string[], procs: CliPro
       interval: `${CTLD_INTERVAL_MS}ms`,
       stateDir: join(dir, 'state'),
       api: { listen: `127.0.0.1:${ctldPort}` },
-      auth: { agentTokenFile: token },
+      auth: { agentTokenFile: token, trustedProxy: TRUSTED_PROXY },
       reports: { dir: join(dir, 'reports') },
       portal: { assetsDir: GRAFANA_PLUGINS_DIR },
     }),
@@ -81,22 +97,6 @@ async function startCluster(dir: string, nodes: readonly string[], procs: CliPro
     { timeoutMs: 20_000, what: 'both agents reporting to ctld' },
   );
   return ctldUrl;
-}
-
-/** The aria-labels of the elements matching `selector`. */
-async function labels(page: Page, selector: string): Promise<string[]> {
-  const all = await page.locator(selector).all();
-  return Promise.all(all.map(async (l) => (await l.getAttribute('aria-label')) ?? ''));
-}
-
-/** `job J on N: CPU P %` cells of one job → node → percent. */
-function cellPercents(cells: readonly string[], jobid: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const c of cells) {
-    const m = /^job (\S+) on (\S+): CPU ([\d.]+) %$/.exec(c);
-    if (m && m[1] === jobid) out.set(m[2]!, Number(m[3]));
-  }
-  return out;
 }
 
 interface ApiCounts {
@@ -135,24 +135,6 @@ function mismatches(tiles: readonly string[], api: readonly ApiPartition[]): str
       bad.push(`${tile}: the API says ${want[0]} available, ${want[1]} by preemption`);
   }
   return bad;
-}
-
-/**
- * Waits until the job's row has one cell busy (> 30 %) and one idle (< 10 %); returns node → percent.
- * Busy is not "a whole core": on this shared 2-CPU host `yes` often gets a third of one (as in the
- * demo test); the idle rank's sleep stays near 0 %.
- */
-async function jobRow(page: Page, jobid: string): Promise<Map<string, number>> {
-  const cells = `[data-testid=webjobs-panel] [data-testid=webjobs-cell][aria-label^="job ${jobid} on "]`;
-  return waitFor(
-    async () => {
-      const p = cellPercents(await labels(page, cells), jobid);
-      const v = [...p.values()].sort((a, b) => a - b);
-      if (p.size === 2 && v[0]! < 10 && v[1]! > 30) return p;
-      throw new Error(`cells now: ${[...p].map(([n, u]) => `${n} ${u} %`).join(', ') || 'none'}`);
-    },
-    { timeoutMs: 90_000, intervalMs: 500, what: `job ${jobid}'s row: one cell > 30 %, one < 10 %` },
-  );
 }
 
 /** Waits until the availability tiles show the default partition with GET /api/v1/availability's numbers. */
@@ -236,12 +218,15 @@ test('the portal on the real cluster: an uneven job, availability, CO2, an embed
   t.diagnostic(`portal timeline (ms): ${timeline.join(', ')}`);
   t.diagnostic(`availability tiles: ${(await availabilityTiles(page, ctldUrl)).join(' | ')}`);
 
-  // CO2: numbers or a message, never blank.
+  // CO2: never blank; the API's total when it has measured jobs, else the panel's message.
   const co2 = page.locator('[data-testid=co2-panel]');
   await page.locator(PANEL_CONTENT.co2).first().waitFor({ timeout: 15_000 });
   const co2Text = (await co2.innerText()).replace(/\s+/g, ' ').trim();
   assert.notEqual(co2Text, '', 'the CO2 section is not blank');
-  t.diagnostic(`co2 section: ${co2Text.slice(0, 160)}`);
+  t.diagnostic(`co2 section: ${co2Text.slice(0, 160)}; ${await checkCo2(page, ctldUrl)}`);
+  // Anonymous (no proxy header, no token): no "my jobs" (whoami answered long before the job's row showed).
+  assert.equal(await page.locator('[data-testid=portal-section-my-jobs]').count(), 0);
+  await checkAsUser(t, browser, ctldUrl, jobid, nodes);
 
   const again = await saveShots(page, `${ctldUrl}/portal/`, 'portal', ['availability', 'webjobs', 'co2']);
   t.diagnostic(
@@ -252,6 +237,34 @@ test('the portal on the real cluster: an uneven job, availability, CO2, an embed
   // An anonymous visitor's GET /api/v1/whoami answers 401 by contract (Chromium logs it as an error).
   assert.deepEqual(problemList(browser.problems), [], 'no page, CSP, console or HTTP error');
 });
+
+/**
+ * ctld trusts the proxy's header from 127.0.0.1: whoami names the job's user with it and nobody
+ * without; a page that sends it (headers of that page only) shows the user's running jobs and reports.
+ */
+async function checkAsUser(
+  t: TestContext,
+  browser: TestBrowser,
+  ctldUrl: string,
+  jobid: string,
+  nodes: readonly string[],
+): Promise<void> {
+  const user = await jobUser(ctldUrl, jobid);
+  assert.deepEqual(await getJson(`${ctldUrl}/api/v1/whoami`, user), { user, admin: false });
+  const nobody = (await getJson(`${ctldUrl}/api/v1/whoami`)) as { user?: unknown };
+  assert.equal(nobody.user, null, 'without the header ctld knows nobody');
+  const page = await browser.newPage();
+  await page.setExtraHTTPHeaders({ [PROXY_HEADER]: user });
+  await page.goto(`${ctldUrl}/portal/`);
+  const rows = await checkMyRunningJobs(page, jobid, user, nodes);
+  const uneven = await jobRow(page, jobid, 'my-jobs');
+  const reports = await checkMyReports(page, ctldUrl, user);
+  t.diagnostic(
+    `my jobs as ${user} (${PROXY_HEADER} from 127.0.0.1): ${rows.join(' | ')}; ` +
+      `${[...uneven].map(([n, v]) => `${n} ${v} %`).join(', ')}; ${reports} reports`,
+  );
+  await page.close();
+}
 
 /** Relative luminance (0..1, roughly) of a CSS `rgb(r, g, b)` colour; NaN for anything else. */
 function luminance(css: unknown): number {
