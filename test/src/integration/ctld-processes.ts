@@ -1,10 +1,10 @@
 // Helpers of the ctld integration tests (beside test/src/lib): sdiag's RPC counters, the CLI
-// started under another uid with its stderr kept, pino log lines.
+// started under another uid with its stderr kept, agents beside a test's ctld, pino log lines.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { CLI, waitFor } from '../lib/index.js';
+import { CLI, fetchText, freePort, metricValue, waitFor } from '../lib/index.js';
 
 /** slurmctld's RPC counters (sdiag text): per message type and per user id. */
 export interface RpcCounts {
@@ -149,4 +149,53 @@ export function logLine(stderr: string, msg: string): Record<string, unknown> | 
     if (rec.msg === msg) return rec;
   }
   return undefined;
+}
+
+/** What {@link startAgents} needs: where to write, the stack's slurmd spool, ctld and its agent token. */
+export interface AgentsSetup {
+  readonly dir: string;
+  readonly nodes: readonly string[];
+  readonly ctldUrl: string;
+  readonly tokenFile: string;
+  readonly intervalMs: number;
+  /** slurmd's spool with `%n` for the node (the stack's `paths.slurmdSpool`). */
+  readonly slurmdSpool: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Writes an agent config per node (its own state, socket and free /metrics port; GPUs off) and
+ * starts `slurmscope agent` on each; returns the processes and each node's /metrics port.
+ */
+export async function startAgents(s: AgentsSetup): Promise<{ procs: CliProcess[]; ports: Record<string, number> }> {
+  const procs: CliProcess[] = [];
+  const ports: Record<string, number> = {};
+  for (const node of s.nodes) {
+    ports[node] = await freePort();
+    const cfg = join(s.dir, `agent-${node}.yaml`);
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        interval: `${s.intervalMs}ms`,
+        node,
+        root: '/',
+        stateDir: join(s.dir, `state-${node}`),
+        prometheus: { listen: `127.0.0.1:${ports[node]}` },
+        ctld: { url: s.ctldUrl, tokenFile: s.tokenFile },
+        gpu: { mode: 'off' },
+        slurm: { spoolDir: s.slurmdSpool.replace('%n', node) },
+        throttle: { socket: join(s.dir, `run-${node}`, 'agent.sock') },
+      }),
+    );
+    procs.push(startCli(['agent', '--config', cfg], { env: s.env }));
+  }
+  return { procs, ports };
+}
+
+/** Waits until ctld counts at least `n` nodes reporting (its `slurmscope_ctld_nodes_reporting`). */
+export async function waitNodesReporting(ctldUrl: string, n: number, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    async () => (metricValue(await fetchText(`${ctldUrl}/metrics`), 'slurmscope_ctld_nodes_reporting') ?? 0) >= n,
+    { timeoutMs, what: `${n} agents reporting to ctld` },
+  );
 }

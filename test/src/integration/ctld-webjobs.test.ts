@@ -16,7 +16,7 @@ import {
   waitFor,
   waitForJobState,
 } from '../lib/index.js';
-import { startCli, waitForOk, type CliProcess } from './ctld-processes.js';
+import { startAgents, startCli, waitForOk, waitNodesReporting, type CliProcess } from './ctld-processes.js';
 
 const stack = loadStack();
 const CTLD_INTERVAL_MS = 2000;
@@ -68,34 +68,19 @@ test(
     procs.push(ctld);
 
     const nodes = [stack.nodes[0]!, stack.nodes[1]!];
-    const agentPorts: Record<string, number> = {};
-    for (const node of nodes) {
-      agentPorts[node] = await freePort();
-      const cfg = join(dir, `agent-${node}.yaml`);
-      writeFileSync(
-        cfg,
-        JSON.stringify({
-          interval: `${AGENT_INTERVAL_MS}ms`,
-          node,
-          root: '/',
-          stateDir: join(dir, `state-${node}`),
-          prometheus: { listen: `127.0.0.1:${agentPorts[node]}` },
-          ctld: { url: ctldUrl, tokenFile: token },
-          gpu: { mode: 'off' },
-          slurm: { spoolDir: stack.paths.slurmdSpool.replace('%n', node) },
-          throttle: { socket: join(dir, `run-${node}`, 'agent.sock') },
-        }),
-      );
-      procs.push(startCli(['agent', '--config', cfg], { env }));
-    }
+    const agents = await startAgents({
+      dir,
+      nodes,
+      ctldUrl,
+      tokenFile: token,
+      intervalMs: AGENT_INTERVAL_MS,
+      slurmdSpool: stack.paths.slurmdSpool,
+      env,
+    });
+    procs.push(...agents.procs);
+    const agentPorts = agents.ports;
     await waitForOk(`${ctldUrl}/api/v1/availability`, ctld);
-    await waitFor(
-      async () => (metricValue(await fetchText(`${ctldUrl}/metrics`), 'slurmscope_ctld_nodes_reporting') ?? 0) >= 2,
-      {
-        timeoutMs: 20_000,
-        what: 'both agents reporting to ctld',
-      },
-    );
+    await waitNodesReporting(ctldUrl, 2);
 
     // srun places task 0 on the allocation's first node (SLURM_NODEID 0): it burns, the other sleeps.
     const script = [

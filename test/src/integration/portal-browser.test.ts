@@ -24,7 +24,6 @@ import {
   freePort,
   launchBrowser,
   loadStack,
-  metricValue,
   problemList,
   screenshotPath,
   submitJob,
@@ -33,7 +32,7 @@ import {
   type PanelName,
   type TestBrowser,
 } from '../lib/index.js';
-import { startCli, waitForOk, type CliProcess } from './ctld-processes.js';
+import { startAgents, startCli, waitForOk, waitNodesReporting, type CliProcess } from './ctld-processes.js';
 import {
   PROXY_HEADER,
   TRUSTED_PROXY,
@@ -73,29 +72,18 @@ async function startCluster(dir: string, nodes: readonly string[], procs: CliPro
   );
   const ctld = startCli(['ctld', '--config', join(dir, 'ctld.yaml')], { env });
   procs.push(ctld);
-  for (const node of nodes) {
-    const cfg = join(dir, `agent-${node}.yaml`);
-    writeFileSync(
-      cfg,
-      JSON.stringify({
-        interval: `${AGENT_INTERVAL_MS}ms`,
-        node,
-        root: '/',
-        stateDir: join(dir, `state-${node}`),
-        prometheus: { listen: `127.0.0.1:${await freePort()}` },
-        ctld: { url: ctldUrl, tokenFile: token },
-        gpu: { mode: 'off' },
-        slurm: { spoolDir: stack.paths.slurmdSpool.replace('%n', node) },
-        throttle: { socket: join(dir, `run-${node}`, 'agent.sock') },
-      }),
-    );
-    procs.push(startCli(['agent', '--config', cfg], { env }));
-  }
+  const agents = await startAgents({
+    dir,
+    nodes,
+    ctldUrl,
+    tokenFile: token,
+    intervalMs: AGENT_INTERVAL_MS,
+    slurmdSpool: stack.paths.slurmdSpool,
+    env,
+  });
+  procs.push(...agents.procs);
   await waitForOk(`${ctldUrl}/api/v1/availability`, ctld);
-  await waitFor(
-    async () => (metricValue(await fetchText(`${ctldUrl}/metrics`), 'slurmscope_ctld_nodes_reporting') ?? 0) >= 2,
-    { timeoutMs: 20_000, what: 'both agents reporting to ctld' },
-  );
+  await waitNodesReporting(ctldUrl, 2);
   return ctldUrl;
 }
 
