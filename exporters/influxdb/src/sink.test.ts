@@ -171,7 +171,10 @@ test(
     assert.equal(store.accepted.length, 0);
     const errors = log.records.filter((r) => r.level === 'error');
     assert.equal(errors.length, 1, 'one error for the whole refusal, not one per retry');
-    assert.match((errors[0]?.fields as { err: string }).err, /lacks the v2 write API \(InfluxDB < 1\.8/);
+    assert.match(
+      (errors[0]?.fields as { err: string }).err,
+      /this server has no \/api\/v2\/write \(InfluxDB before 1\.8\?\): set influxdb\.api: v1/,
+    );
     assert.match(errors[0]!.msg, /admin/);
     // The admin fixes it: every point arrives, once, oldest first.
     answer = { status: 204 };
@@ -269,9 +272,9 @@ test(
       [3, 4, 5, 6].flatMap((t) => linesOf(t * 1000)),
     );
     const fams = Object.fromEntries(sink.metrics().map((f) => [f.name, f.samples]));
-    assert.deepEqual(fams.slurmscope_influx_points_written_total, [{ labels: {}, value: 8 }]);
-    assert.deepEqual(fams.slurmscope_influx_points_replayed_total, [{ labels: {}, value: 8 }]);
-    assert.deepEqual(fams.slurmscope_influx_spool_points, [{ labels: {}, value: 0 }]);
+    assert.deepEqual(fams.slurmscope_influx_points_written_total, [{ labels: { output: '0' }, value: 8 }]);
+    assert.deepEqual(fams.slurmscope_influx_points_replayed_total, [{ labels: { output: '0' }, value: 8 }]);
+    assert.deepEqual(fams.slurmscope_influx_spool_points, [{ labels: { output: '0' }, value: 0 }]);
     assert.deepEqual(await readdir(options.spoolDir), []);
   },
 );
@@ -315,7 +318,9 @@ test(
     assert.ok(sink.counts.splits >= 3, `splits: ${sink.counts.splits}`);
     assert.equal(sink.pendingPoints, 0);
     const fams = Object.fromEntries(sink.metrics().map((f) => [f.name, f.samples]));
-    assert.deepEqual(fams.slurmscope_influx_write_splits_total, [{ labels: {}, value: sink.counts.splits }]);
+    assert.deepEqual(fams.slurmscope_influx_write_splits_total, [
+      { labels: { output: '0' }, value: sink.counts.splits },
+    ]);
     assert.ok(
       fams.slurmscope_influx_points_dropped_total?.some((s) => s.labels['reason'] === 'too_large' && s.value === 1),
     );

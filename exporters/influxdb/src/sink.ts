@@ -5,17 +5,20 @@ import { sendSplitting, type Delivery, type SplitSendPort } from './split-send.j
 import { Spool } from './spool.js';
 import { emptyStats, statsFamilies, type DropCause, type InfluxStats } from './stats.js';
 import { backoffDelay, classifyWriteError, type WriteFailure } from './write-error.js';
+import { writeTarget, type WriteTarget, type WriteTargetOptions } from './write-target.js';
 
-/** Options of an {@link InfluxSink}; mirrors `influx` of the agent and ctld config. */
-export interface InfluxSinkOptions {
+/** Options of an {@link InfluxSink}; mirrors one output of `influxdb` in the agent and ctld config. */
+export interface InfluxSinkOptions extends WriteTargetOptions {
   /** Base URL of the store, e.g. "http://influx.example:8086". */
   readonly url: string;
   /** API token, read by the caller from a file or the environment; never logged. */
   readonly token?: string;
-  /** Organisation (2.x/3.x); empty = not sent. */
+  /** Organisation (2.x/3.x); empty = not sent. v2 only. */
   readonly org: string;
-  /** Bucket (2.x/3.x) or "database/retention-policy" (1.8). */
+  /** Bucket (2.x/3.x) or "database/retention-policy" (1.8). v2 only. */
   readonly bucket: string;
+  /** The output's name: the `output` label of the sink's self-metrics. Default "0". */
+  readonly output?: string;
   /** Points (lines) per write request. */
   readonly batchSize: number;
   /** Longest time a point waits in memory before it is written. */
@@ -39,7 +42,8 @@ export interface InfluxSinkOptions {
 
 /**
  * A Sink that writes line protocol to the v2 write API (`/api/v2/write`: InfluxDB 1.8+, 2.x,
- * 3.x, VictoriaMetrics) through the client library's transport. It owns batching, retry and
+ * 3.x, VictoriaMetrics) or, with `api: 'v1'`, to 1.x's `/write` (see {@link writeTarget}),
+ * through the client library's transport (its timeout and errors, the same for both). It owns batching, retry and
  * the spool rather than using the library's WriteApi, whose retry buffer drops points when
  * full. A batch answered 413 (too large) is split in halves and sent again, down to one point.
  * Every point handed over ends as exactly one of: written, rejected (a 4xx refusing the data),
@@ -48,7 +52,7 @@ export interface InfluxSinkOptions {
  */
 export class InfluxSink implements Sink {
   private readonly influx: InfluxDB;
-  private readonly path: string;
+  private readonly target: WriteTarget;
   private readonly spool: Spool;
   private readonly stats: InfluxStats = emptyStats();
   private queue: string[] = [];
@@ -69,12 +73,7 @@ export class InfluxSink implements Sink {
 
   private constructor(private readonly options: InfluxSinkOptions) {
     this.influx = new InfluxDB({ url: options.url, token: options.token, timeout: options.timeoutMs });
-    const query = new URLSearchParams({
-      ...(options.org ? { org: options.org } : {}),
-      bucket: options.bucket,
-      precision: 'ms',
-    });
-    this.path = `/api/v2/write?${query.toString()}`;
+    this.target = writeTarget(options);
     this.spool = new Spool({
       dir: options.spoolDir,
       maxBytes: options.spoolMaxBytes,
@@ -146,11 +145,8 @@ export class InfluxSink implements Sink {
 
   /** The sink's self-metrics (`slurmscope_influx_*`), for the PrometheusExporter's sources. */
   metrics(): MetricFamily[] {
-    return statsFamilies(this.stats, {
-      queuePoints: this.queue.length,
-      spoolPoints: this.spool.points,
-      spoolBytes: this.spool.bytes,
-    });
+    const levels = { queuePoints: this.queue.length, spoolPoints: this.spool.points, spoolBytes: this.spool.bytes };
+    return statsFamilies(this.stats, levels, this.options.output ?? '0');
   }
 
   /** Serializes live steps: one at a time, in call order. */
@@ -231,13 +227,13 @@ export class InfluxSink implements Sink {
 
   private async send(lines: readonly string[]): Promise<WriteFailure | undefined> {
     try {
-      await this.influx.transport.request(this.path, lines.join('\n'), {
+      await this.influx.transport.request(this.target.path, lines.join('\n'), {
         method: 'POST',
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        headers: { ...this.target.headers },
       });
       return undefined;
     } catch (err) {
-      return classifyWriteError(err, Date.now());
+      return classifyWriteError(err, Date.now(), this.target);
     }
   }
 

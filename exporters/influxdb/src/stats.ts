@@ -1,4 +1,4 @@
-import { scalarFamily, type MetricFamily } from '@slurmscope/model';
+import type { MetricFamily } from '@slurmscope/model';
 import type { DropReason } from './spool.js';
 
 /**
@@ -44,11 +44,19 @@ export interface InfluxLevels {
   readonly spoolBytes: number;
 }
 
-const counter = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'counter', value);
-const gauge = (name: string, help: string, value: number): MetricFamily => scalarFamily(name, help, 'gauge', value);
-
-/** The sink's self-metrics as families, for /metrics (and, if wanted, the store itself). */
-export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricFamily[] {
+/** The sink's self-metrics as families, for /metrics; every series carries `output` (the output's name). */
+export function statsFamilies(stats: InfluxStats, levels: InfluxLevels, output = '0'): MetricFamily[] {
+  const one =
+    (type: 'counter' | 'gauge') =>
+    (name: string, help: string, value: number): MetricFamily => ({
+      name,
+      help,
+      type,
+      labelNames: ['output'],
+      samples: [{ labels: { output }, value }],
+    });
+  const counter = one('counter');
+  const gauge = one('gauge');
   return [
     counter(
       'slurmscope_influx_points_written_total',
@@ -69,8 +77,8 @@ export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricF
       name: 'slurmscope_influx_points_dropped_total',
       help: "Points dropped, by reason: spool_full and memory_full (bounds, oldest first), unreadable (spool file), invalid (samples that cannot be encoded), too_large (one point alone above the store's body limit, HTTP 413).",
       type: 'counter',
-      labelNames: ['reason'],
-      samples: Object.entries(stats.dropped).map(([reason, value]) => ({ labels: { reason }, value })),
+      labelNames: ['output', 'reason'],
+      samples: Object.entries(stats.dropped).map(([reason, value]) => ({ labels: { output, reason }, value })),
     },
     counter(
       'slurmscope_influx_points_rejected_total',
@@ -91,4 +99,19 @@ export function statsFamilies(stats: InfluxStats, levels: InfluxLevels): MetricF
     gauge('slurmscope_influx_spool_points', 'Points waiting in the spool for the store.', levels.spoolPoints),
     gauge('slurmscope_influx_spool_bytes', 'Bytes of the spool files on disk.', levels.spoolBytes),
   ];
+}
+
+/**
+ * Families of several outputs merged by name (samples concatenated, in output order), so that
+ * /metrics shows each family once with one series per `output`.
+ */
+export function mergeFamilies(lists: readonly (readonly MetricFamily[])[]): MetricFamily[] {
+  const byName = new Map<string, MetricFamily>();
+  for (const list of lists) {
+    for (const f of list) {
+      const seen = byName.get(f.name);
+      byName.set(f.name, seen ? { ...seen, samples: [...seen.samples, ...f.samples] } : f);
+    }
+  }
+  return [...byName.values()];
 }

@@ -69,7 +69,8 @@ test('classifyWriteError: named cases', () => {
       err: http(404, '404 page not found'),
       retryable: true,
       status: 404,
-      message: /lacks the v2 write API \(InfluxDB < 1\.8 has only \/write\).*404 page not found/,
+      message:
+        /this server has no \/api\/v2\/write \(InfluxDB before 1\.8\?\): set influxdb\.api: v1.*404 page not found/,
     },
     {
       name: 'long body is cut',
@@ -89,6 +90,54 @@ test('classifyWriteError: named cases', () => {
     assert.equal(got.status, c.status, c.name);
     assert.equal(got.retryAfterMs, c.retryAfterMs, c.name);
     assert.match(got.message, c.message, c.name);
+  }
+});
+
+test('classifyWriteError: v1 (/write) answers name the database, retention policy or credentials', () => {
+  const v1 = { api: 'v1' as const, what: 'database "metrics"' };
+  const cases: Array<{ name: string; err: HttpError; retryable: boolean; misconfigured?: boolean; message: RegExp }> = [
+    {
+      name: '404 database not found: kept, names the database',
+      err: http(404, '{"error":"database not found: \\"metrics\\""}'),
+      retryable: true,
+      misconfigured: true,
+      message: /^HTTP 404 from \/write: database "metrics" does not exist \(CREATE DATABASE/,
+    },
+    {
+      name: '500 retention policy not found: kept, names the key',
+      err: http(500, '{"error":"retention policy not found: weekly"}'),
+      retryable: true,
+      misconfigured: true,
+      message: /the retention policy does not exist .*influxdb\.retentionPolicy.*weekly/,
+    },
+    {
+      name: '401: kept, names the v1 credential keys',
+      err: http(401, '{"error":"authorization failed"}'),
+      retryable: true,
+      misconfigured: true,
+      message:
+        /refuses the credentials \(check influxdb\.user and passwordFile, or tokenFile, and the rights on database "metrics"\)/,
+    },
+    {
+      name: '404 without a body: no /write or no database',
+      err: http(404, ''),
+      retryable: true,
+      misconfigured: true,
+      message: /^HTTP 404 from \/write: the server has no \/write or database "metrics" does not exist/,
+    },
+    {
+      name: '400 field type conflict: final',
+      err: http(400, '{"error":"partial write: field type conflict"}'),
+      retryable: false,
+      message: /^HTTP 400: .*field type conflict/,
+    },
+    { name: '503: an outage', err: http(503, 'busy'), retryable: true, message: /^HTTP 503: busy$/ },
+  ];
+  for (const c of cases) {
+    const f = classifyWriteError(c.err, NOW, v1);
+    assert.equal(f.retryable, c.retryable, c.name);
+    assert.equal(f.misconfigured, c.misconfigured, c.name);
+    assert.match(f.message, c.message, c.name);
   }
 });
 

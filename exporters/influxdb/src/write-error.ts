@@ -1,4 +1,5 @@
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+import type { WriteTarget } from './write-target.js';
 
 /** What a failed write means for the batch: retry it later, or drop it as rejected. */
 export interface WriteFailure {
@@ -31,35 +32,42 @@ const EXCERPT = 200;
  * Classifies an error of a write request. 429 and 5xx are an outage. 401, 403 and 404 mean the
  * store refuses us until an admin fixes the token, org, bucket or URL (or upgrades an InfluxDB
  * < 1.8, which has no v2 write API): the points are kept in the bounded spool meanwhile rather
- * than lost. Other 4xx refuse the data itself (a type conflict, a too large body): retrying cannot
+ * than lost (v1: a missing database or retention policy, which 1.x answers 404 and 500, too). Other 4xx refuse the data itself (a type conflict, a too large body): retrying cannot
  * help, so the batch is dropped and counted; 413 (too large) is marked so that the sink splits the
  * batch instead. Anything that is not an HTTP answer is a timeout or a network error.
  */
-export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
+export function classifyWriteError(
+  err: unknown,
+  nowMs: number,
+  target: Pick<WriteTarget, 'api' | 'what'> = { api: 'v2', what: 'the bucket' },
+): WriteFailure {
   if (err instanceof HttpError) {
     const status = err.statusCode;
     const body = (err.body ?? '').replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
     const retryAfterMs = parseRetryAfter(headerValue(err.headers?.['retry-after']), nowMs);
+    const misconfigured = (message: string): WriteFailure => ({
+      retryable: true,
+      misconfigured: true,
+      status,
+      message,
+    });
+    if (target.api === 'v1' && /database not found|retention policy not found/i.test(body)) {
+      // 1.x: 404 for a missing database, 500 for a missing retention policy; both wait for an admin.
+      return misconfigured(
+        `HTTP ${status} from /write: ${body.includes('database') ? target.what : 'the retention policy'} does not exist ` +
+          `(CREATE DATABASE / CREATE RETENTION POLICY, or fix influxdb.database / influxdb.retentionPolicy): ${body}`,
+      );
+    }
     if (status === 429 || status >= 500) {
       return { retryable: true, status, retryAfterMs, message: `HTTP ${status}: ${body}` };
     }
-    if (status === 404) {
-      return {
-        retryable: true,
-        misconfigured: true,
-        status,
-        message:
-          `HTTP 404 from /api/v2/write: the server lacks the v2 write API (InfluxDB < 1.8 has only /write), ` +
-          `or the org/bucket does not exist: ${body}`,
-      };
-    }
+    if (status === 404) return misconfigured(notFoundMessage(target, body));
     if (status === 401 || status === 403) {
-      return {
-        retryable: true,
-        misconfigured: true,
-        status,
-        message: `HTTP ${status}: the store refuses the token (check influxdb.tokenFile and its permissions on the bucket): ${body}`,
-      };
+      const check =
+        target.api === 'v1'
+          ? `the credentials (check influxdb.user and passwordFile, or tokenFile, and the rights on ${target.what})`
+          : 'the token (check influxdb.tokenFile and its permissions on the bucket)';
+      return misconfigured(`HTTP ${status}: the store refuses ${check}: ${body}`);
     }
     if (status === 413) {
       return {
@@ -75,6 +83,16 @@ export function classifyWriteError(err: unknown, nowMs: number): WriteFailure {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const text = err instanceof Error ? err.message : String(err);
   return { retryable: true, message: code && !text.includes(code) ? `${code}: ${text}` : text };
+}
+
+/** A 404: on v2 most often an InfluxDB before 1.8 (only /write), else a missing org or bucket. */
+function notFoundMessage(target: Pick<WriteTarget, 'api' | 'what'>, body: string): string {
+  if (target.api === 'v1')
+    return `HTTP 404 from /write: the server has no /write or ${target.what} does not exist: ${body}`;
+  return (
+    `HTTP 404 from /api/v2/write: this server has no /api/v2/write (InfluxDB before 1.8?): set influxdb.api: v1; ` +
+    `or the org/bucket does not exist: ${body}`
+  );
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

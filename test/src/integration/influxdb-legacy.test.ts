@@ -61,7 +61,7 @@ test(
     assert.equal((errors[0]!.fields as { status?: number }).status, 404);
     assert.match(
       (errors[0]!.fields as { err: string }).err,
-      /lacks the v2 write API \(InfluxDB < 1\.8 has only \/write\)/,
+      /this server has no \/api\/v2\/write \(InfluxDB before 1\.8\?\): set influxdb\.api: v1/,
     );
     assert.equal(sink.counts.rejected, 0, 'nothing dropped');
     assert.equal(sink.counts.written, 0);
