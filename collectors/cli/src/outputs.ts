@@ -1,8 +1,12 @@
-import { readSecret, type AgentConfig } from '@slurmscope/common';
+import { join } from 'node:path';
+import { ConfigError, readSecret, type AgentConfig } from '@slurmscope/common';
 import type { ExpositionPort, Logger, Sink } from '@slurmscope/model';
 
-/** The `influxdb` section, the same in agent.yaml and ctld.yaml. */
+/** The `influxdb` section, the same in agent.yaml and ctld.yaml: the enabled outputs. */
 export type InfluxSettings = AgentConfig['influxdb'];
+
+/** One enabled output of the `influxdb` section. */
+export type InfluxOutput = InfluxSettings[number];
 
 /** What a daemon writes to: its /metrics exposition and its sinks (none, or InfluxDB). */
 export interface DaemonOutputs {
@@ -16,10 +20,17 @@ export async function prometheusPort(log: Logger): Promise<ExpositionPort> {
   return prometheusExposition(log);
 }
 
+/** Where an output spools: its `spoolDir`, else the daemon's default (a list entry: a sub-directory named after it). */
+export function spoolDirOf(output: InfluxOutput, defaultSpoolDir: string): string {
+  if (output.spoolDir !== undefined) return output.spoolDir;
+  return output.spoolSubdir === undefined ? defaultSpoolDir : join(defaultSpoolDir, output.spoolSubdir);
+}
+
 /**
- * Opens the InfluxDB sink of a daemon from its `influxdb` section (token from `tokenFile` or
- * SLURMSCOPE_INFLUX_TOKEN, spool in `spoolDir` or `defaultSpoolDir`); undefined when no `url`
- * is set. The client is loaded only then: ~1.5 MB resident that a Prometheus-only node never uses.
+ * Opens the InfluxDB sink(s) of a daemon from its `influxdb` section (secrets from files or
+ * SLURMSCOPE_INFLUX_TOKEN / SLURMSCOPE_INFLUX_PASSWORD, each output spooling in its own
+ * directory); undefined when no output is enabled; several outputs behind one FanoutSink. The
+ * client is loaded only then: ~1.5 MB resident that a Prometheus-only node never uses.
  */
 export async function openInfluxSink(o: {
   readonly settings: InfluxSettings;
@@ -27,24 +38,74 @@ export async function openInfluxSink(o: {
   readonly log: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }): Promise<Sink | undefined> {
-  const c = o.settings;
-  if (!c.url) return undefined;
-  const { InfluxSink } = await import('@slurmscope/influxdb');
-  return InfluxSink.open({
+  const outputs = o.settings;
+  if (outputs.length === 0) return undefined;
+  const dirs = outputs.map((c) => spoolDirOf(c, o.defaultSpoolDir));
+  dirs.forEach((dir, i) => {
+    const j = dirs.indexOf(dir);
+    if (j !== i)
+      throw new ConfigError('(config)', `influxdb.${i}.spoolDir`, `${dir} is already the spool of output ${j}`);
+  });
+  const { FanoutSink, InfluxSink } = await import('@slurmscope/influxdb');
+  const sinks: Sink[] = [];
+  try {
+    for (const [i, c] of outputs.entries()) {
+      const key = c.spoolSubdir === undefined ? 'influxdb' : `influxdb.${i}`;
+      sinks.push(
+        await InfluxSink.open({
+          ...sinkOptions(c, key, o.env),
+          spoolDir: dirs[i]!,
+          log: o.log.child({ output: c.name }),
+        }),
+      );
+    }
+  } catch (err) {
+    // A later output's secret or spool failed: the ones already open release their timers.
+    await Promise.allSettled(sinks.map((s) => s.shutdown()));
+    throw err;
+  }
+  return sinks.length === 1 ? sinks[0] : new FanoutSink(sinks);
+}
+
+/** An output's settings as sink options, secrets read here (never logged). */
+function sinkOptions(c: InfluxOutput, key: string, env: NodeJS.ProcessEnv | undefined) {
+  let token: string | undefined;
+  let password: string | undefined;
+  if (c.user === undefined) {
+    token = readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', env, key: `${key}.tokenFile` });
+  } else {
+    password = readSecret({
+      file: c.passwordFile,
+      envVar: 'SLURMSCOPE_INFLUX_PASSWORD',
+      env,
+      key: `${key}.passwordFile`,
+    });
+    if (password === undefined)
+      throw new ConfigError(
+        '(config)',
+        `${key}.passwordFile`,
+        `required with ${key}.user (or SLURMSCOPE_INFLUX_PASSWORD)`,
+      );
+  }
+  return {
     url: c.url,
-    token: readSecret({ file: c.tokenFile, envVar: 'SLURMSCOPE_INFLUX_TOKEN', env: o.env, key: 'influxdb.tokenFile' }),
+    api: c.api,
+    token,
     org: c.org,
     bucket: c.bucket,
+    database: c.database,
+    retentionPolicy: c.retentionPolicy,
+    username: c.user,
+    password,
+    output: c.name,
     batchSize: c.batchSize,
     flushIntervalMs: c.flushInterval,
     timeoutMs: c.timeout,
-    spoolDir: c.spoolDir ?? o.defaultSpoolDir,
     spoolMaxBytes: c.spoolMaxBytes,
-    log: o.log.child({ output: 'influxdb' }),
-  });
+  };
 }
 
-/** A daemon's outputs from its config: the Prometheus exposition, and InfluxDB when `influxdb.url` is set. */
+/** A daemon's outputs from its config: the Prometheus exposition, and InfluxDB when an output is enabled. */
 export async function openOutputs(o: {
   readonly influxdb: InfluxSettings;
   readonly defaultSpoolDir: string;

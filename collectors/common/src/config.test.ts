@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { z } from 'zod/v3';
 import { agentConfigSchema } from './agent-config.js';
 import { ctldConfigSchema } from './ctld-config.js';
+import { influxOutputSchema, influxSection } from './schema-parts.js';
 import { loadConfig, validate } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slurmscope-config-'));
@@ -24,12 +25,12 @@ test('no file anywhere: built-in defaults, every output but /metrics off', () =>
   assert.equal(config.interval, 10_000);
   assert.equal(config.throttle.mode, 'off');
   assert.equal(config.throttle.grace, 60_000);
-  assert.equal(config.influxdb.url, undefined);
+  assert.deepEqual(config.influxdb, [], 'no InfluxDB output');
   assert.equal(config.ctld.url, undefined);
   const ctld = loadConfig('ctld', { env: {}, etcDir: emptyEtc }).config;
   assert.equal(ctld.interval, 30_000);
   assert.equal(ctld.smtp.host, undefined);
-  assert.equal(ctld.influxdb.url, undefined);
+  assert.deepEqual(ctld.influxdb, []);
 });
 
 test('lookup order: --config, then $SLURMSCOPE_CONFIG, then /etc/slurmscope/<kind>.yaml', () => {
@@ -222,6 +223,8 @@ test('ctld: inspector.partitions.<p>.<kind> takes only the keys that kind uses',
 function durationKeys(schema: z.ZodTypeAny, path: string[] = []): string[] {
   let s = schema;
   while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s._def.innerType as z.ZodTypeAny;
+  // `influxdb` is one output or a list of them, parsed by hand: its keys are those of one output.
+  if (s === influxSection) return durationKeys(influxOutputSchema.innerType(), path);
   if (s instanceof z.ZodObject)
     return Object.entries(s.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => durationKeys(v, [...path, k]));
   if (s instanceof z.ZodEffects && s._def.effect.type === 'transform' && s.innerType() instanceof z.ZodString)

@@ -228,7 +228,7 @@ export async function startCtld(opts: CtldOptions): Promise<CtldHandle> {
       listen: `${address.host}:${address.port}`,
       tls: tls !== undefined,
       interval: config.interval,
-      influxdb: config.influxdb.url ?? 'off',
+      influxdb: config.influxdb.length > 0 ? config.influxdb.map((o) => `${o.name}: ${o.url}`) : 'off',
       agentToken: auth.agentTokenRequired,
     },
     'ctld started',

@@ -116,7 +116,7 @@ export async function runAgent(opts: AgentOptions, signal: AbortSignal): Promise
     {
       listen: `${bound.host}:${bound.port}`,
       interval: config.interval,
-      influxdb: config.influxdb.url ?? 'off',
+      influxdb: config.influxdb.length > 0 ? config.influxdb.map((o) => `${o.name}: ${o.url}`) : 'off',
       ctld: config.ctld.url ?? 'off',
     },
     'agent started',
