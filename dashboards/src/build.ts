@@ -39,10 +39,12 @@ function target(q: QueryDef, flavour: Flavour): cog.Builder<cog.Dataquery> | nul
     const b = new prometheus.DataqueryBuilder().refId(q.refId).expr(q.promql).datasource(ref);
     if (q.format === 'table') return b.instant().format(prometheus.PromQueryFormat.Table);
     b.range().format(prometheus.PromQueryFormat.TimeSeries);
+    if (q.alias) return b.legendFormat(q.alias);
     return q.legend ? b.legendFormat(q.legend.map((l) => `{{${l}}}`).join(' ')) : b;
   }
   if (q.influxql === null) return null;
   const b = new InfluxQueryBuilder(q.influxql).refId(q.refId).resultFormat(q.format).datasource(ref);
+  if (q.alias) return b.alias(q.alias);
   return q.legend ? b.alias(q.legend.map((l) => `$tag_${l}`).join(' ')) : b;
 }
 

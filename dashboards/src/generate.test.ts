@@ -184,3 +184,20 @@ test("the InfluxDB output's families the dashboards read are in the README's met
   const section = readme.slice(readme.indexOf('## Metric names'));
   for (const f of INFLUX_OUTPUT_FAMILIES) assert.ok(section.includes(`| \`${f.name}\` |`), f.name);
 });
+
+test('every legend label is one the query groups by (PromQL {{x}} in by (...), InfluxQL $tag_x in GROUP BY)', () => {
+  for (const { where, flavour, panel } of everyPanel()) {
+    for (const t of panel.targets ?? []) {
+      const q = t as { expr?: string; query?: string; legendFormat?: string; alias?: string };
+      const [legend, query] = flavour === 'prometheus' ? [q.legendFormat, q.expr] : [q.alias, q.query];
+      const labels = [...(legend ?? '').matchAll(flavour === 'prometheus' ? /\{\{(\w+)\}\}/g : /\$tag_(\w+)/g)].map(
+        (m) => m[1],
+      );
+      for (const l of labels) {
+        const grouped =
+          flavour === 'prometheus' ? new RegExp(`by \\([^)]*\\b${l}\\b`) : new RegExp(`GROUP BY .*"${l}"`);
+        assert.match(query ?? '', grouped, `${where}: legend ${l}`);
+      }
+    }
+  }
+});

@@ -52,10 +52,18 @@ export const NODE: DashboardDef = {
           ...series({
             promql: `max(slurmscope_node_jobs{${N.promql}})`,
             measurement: 'slurmscope_node',
-            select: 'last("jobs") AS "jobs", last("cpus") AS "cpus"',
+            select: 'last("jobs")',
           }),
-          promql: `label_replace(max(slurmscope_node_jobs{${N.promql}}), "what", "jobs", "", "") or label_replace(max(slurmscope_node_cpus{${N.promql}}), "what", "cpus", "", "")`,
-          legend: ['what'],
+          alias: 'jobs',
+        },
+        {
+          ...series({
+            promql: `max(slurmscope_node_cpus{${N.promql}})`,
+            measurement: 'slurmscope_node',
+            select: 'last("cpus")',
+          }),
+          refId: 'B',
+          alias: 'CPUs',
         },
       ],
     },

@@ -18,6 +18,8 @@ export interface QueryDef {
   readonly format: 'table' | 'time_series';
   /** Legend of each series (PromQL `{{label}}`, InfluxQL alias `$tag_label`), generated per flavour. */
   readonly legend?: readonly string[];
+  /** A fixed legend text instead (PromQL legendFormat, InfluxQL alias): one series per query. */
+  readonly alias?: string;
   /** Why a flavour has no query (shown in the panel's description). */
   readonly note?: string;
 }
