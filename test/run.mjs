@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The one test runner: `node test/run.mjs unit|integration|all` (after `tsc -b`).
-//   unit         every compiled *.test.js under the workspaces' dist/ (not test/dist/integration),
+//   unit         every compiled *.test.js under the workspaces' dist/ (dashboards/ too; not test/dist/integration),
 //                then the panels' jest tests in grafana-plugins/
 //   integration  test/dist/integration/**/*.test.js, one file at a time, against the local stack:
 //                installs what is missing, starts the stack unless it runs, and stops it afterwards
@@ -45,6 +45,7 @@ function unitFiles() {
       if (pkg.isDirectory()) dirs.push(join(ROOT, group, pkg.name, 'dist'));
     }
   }
+  dirs.push(join(ROOT, 'dashboards', 'dist'));
   const files = dirs.flatMap((d) => testFiles(d));
   return files.concat(testFiles(join(ROOT, 'test', 'dist'), [join(ROOT, 'test', 'dist', 'integration')]));
 }
