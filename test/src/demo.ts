@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { cancelJob, loadStack, slurmEnv, type Stack } from './lib/index.js';
 import { startChild, stopChild, tail, waitServing, waitStarted, type Child } from './demo/children.js';
 import { demoPaths, writeDemoConfigs } from './demo/configs.js';
+import { CPU_WATTS, IDLE_WATTS } from './demo/rapl-sim.js';
 import { demoJobs, Workload } from './demo/workload.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STACK_SCRIPTS = join(ROOT, 'test', 'stack');
 const CLI = join(ROOT, 'collectors', 'cli', 'dist', 'main.js');
+const RAPL_SIM = fileURLToPath(new URL('./demo/rapl-sim.js', import.meta.url));
 /** What `npm ci` links as the `slurmscope` command. */
 const CLI_BIN = join(ROOT, 'collectors', 'cli', 'bin', 'slurmscope.js');
 /** The demo's ports are 27000 + the stack's offsets (see test/stack/lib.sh), away from the tests' 17000. */
@@ -89,6 +91,16 @@ async function startDaemons(stack: Stack, stateDir: string, children: Child[]): 
   writeDemoConfigs(stack, paths);
   const env = slurmEnv(stack);
   // Each daemon with the URL that answers once it serves: the lines the demo prints name them.
+  // The simulated RAPL counters first: each agent discovers its zones once, at start.
+  const sim = startChild(
+    'rapl-sim',
+    process.execPath,
+    [RAPL_SIM, stack.paths.cgroupRoot, '1000', ...stack.nodes.map((n) => `${n}=${paths.simRoot(n)}`)],
+    join(paths.logs, 'rapl-sim.log'),
+    env,
+  );
+  children.push(sim);
+  await waitStarted(sim, 20_000);
   const started: [Child, string][] = [
     [
       startChild(
@@ -102,20 +114,20 @@ async function startDaemons(stack: Stack, stateDir: string, children: Child[]): 
     ],
   ];
   for (const node of stack.nodes) {
-    const args = [CLI, 'agent', '--config', paths.agentConfig(node), '--node', node];
+    const args = [CLI, 'agent', '--config', paths.agentConfig(node), '--node', node, '--root', paths.simRoot(node)];
     started.push([
       startChild(`agent ${node}`, process.execPath, args, join(paths.logs, `agent-${node}.log`), env),
       `http://127.0.0.1:${stack.ports.agents[node]}/metrics`,
     ]);
   }
   children.push(...started.map(([c]) => c));
-  await Promise.all(children.map((c) => waitStarted(c, 20_000)));
+  await Promise.all(started.map(([c]) => waitStarted(c, 20_000)));
   await Promise.all(started.map(([c, url]) => waitServing(c, url, 60_000)));
 }
 
 /**
  * Installs (optionally) and starts the local cluster, the agents and ctld, keeps a small mixed
- * workload running and prints the `ctld:`, `portal:`, `mail:` and `try:` lines; on SIGINT/SIGTERM cancels
+ * workload running and prints the `ctld:`, `portal:`, `store:`, `mail:` and `try:` lines; on SIGINT/SIGTERM cancels
  * its jobs, stops its children and the stack it started, leaving no process or cgroup behind.
  */
 export async function runDemo({ stateDir, install }: DemoOptions): Promise<void> {
@@ -141,6 +153,12 @@ export async function runDemo({ stateDir, install }: DemoOptions): Promise<void>
     say(`demo up in ${((Date.now() - t0) / 1000).toFixed(1)}s; logs in ${join(stateDir, 'logs')}; Ctrl-C stops it all`);
     say(`ctld: ${stack.urls.ctld}/`);
     say(`portal: ${stack.urls.ctld}/portal/`);
+    // The Prometheus-compatible query endpoint the agents and ctld write to, for a Grafana.
+    say(`store: ${stack.urls.victoriametrics}/`);
+    say(
+      `energy: SIMULATED RAPL (${IDLE_WATTS} W + ${CPU_WATTS} W per busy CPU of the node's jobs; the demo's nodes share one host, none has its own powercap): ` +
+        `${join(stateDir, 'rapl-sim')}; the reports' energy and CO2e come from it`,
+    );
     say(`mail: ${stack.paths.mail}`);
     const paths = demoPaths(stateDir);
     linkCli(paths.bin);

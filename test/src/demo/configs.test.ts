@@ -84,7 +84,11 @@ test('writeDemoConfigs writes configs that the daemons load', (t) => {
   assert.equal(agent.node, 'd2');
   assert.equal(agent.interval, 5000);
   assert.equal(agent.prometheus.listen, '127.0.0.1:27902');
-  assert.equal(agent.influxdb.url, 'http://127.0.0.1:27428');
+  // One output (a mapping, or a list of one where `influxdb` takes several).
+  assert.deepEqual(
+    [agent.influxdb].flat().map((o) => o.url),
+    ['http://127.0.0.1:27428'],
+  );
   assert.equal(agent.ctld.url, 'http://127.0.0.1:27818');
   assert.equal(agent.ctld.tokenFile, paths.tokenFile);
   assert.equal(agent.stateDir, join(dir, 'agent-d2'));

@@ -29,6 +29,8 @@ export interface DemoPaths {
   readonly bin: string;
   agentConfig(node: string): string;
   agentState(node: string): string;
+  /** The node agent's `--root`: links to the real /proc and cgroups, a simulated powercap zone (rapl-sim.ts). */
+  simRoot(node: string): string;
 }
 
 /** The demo's file layout under `state` (shared with the stack, which owns slurm/, mail/, logs/ ...). */
@@ -42,6 +44,7 @@ export function demoPaths(state: string): DemoPaths {
     bin: join(state, 'bin'),
     agentConfig: (node) => join(state, `agent-${node}.yaml`),
     agentState: (node) => join(state, `agent-${node}`),
+    simRoot: (node) => join(state, 'rapl-sim', node),
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Stack } from '../lib/index.js';
-import { demoJobs } from './workload.js';
+import { demoJobs, EARLY_SECONDS, JOB_SECONDS } from './workload.js';
 
 const stack: Pick<Stack, 'nodes' | 'partitions'> = {
   nodes: ['d1', 'd2', 'd3'],
@@ -18,8 +18,9 @@ test('every demo job states its memory and one of script/wrap', () => {
 
 test('the demo workload leaves a user two-node job room (idle or preemptable CPUs on two nodes)', () => {
   const held = new Map<string, number>();
-  for (const { spec } of demoJobs(stack)) {
+  for (const { spec, once } of demoJobs(stack)) {
     if (spec.partition === stack.partitions.preemptable) continue; // a batch job preempts it
+    if (once === true) continue; // ends after EARLY_SECONDS (checked below)
     const nodes = (spec.nodelist ?? '').split(',');
     assert.equal(nodes.length, spec.nodes ?? 1, `${spec.name} pins one node per --nodes`);
     const perNode = Math.ceil((spec.ntasks ?? 1) / nodes.length);
@@ -27,6 +28,22 @@ test('the demo workload leaves a user two-node job room (idle or preemptable CPU
   }
   const free = stack.nodes.filter((n) => (held.get(n) ?? 0) < CPUS_PER_NODE);
   assert.ok(free.length >= 2, `nodes with room: ${free.join(',')}`);
+});
+
+test('the workload shows each feature: balanced, uneven two-node, preemptable, one early CPU-only job', () => {
+  const jobs = demoJobs(stack);
+  assert.deepEqual(
+    jobs.map((j) => j.kind),
+    ['balanced', 'uneven', 'sleep', 'early'],
+  );
+  const byKind = new Map(jobs.map((j) => [j.kind, j]));
+  assert.equal(byKind.get('uneven')?.spec.nodes, 2);
+  assert.equal(byKind.get('sleep')?.spec.partition, 'scavenger');
+  const early = byKind.get('early')!;
+  assert.equal(early.once, true, 'submitted once: it must not hold a CPU for the rest of the demo');
+  assert.match(early.spec.script ?? '', new RegExp(`timeout ${EARLY_SECONDS} `));
+  assert.ok(EARLY_SECONDS <= 45 && EARLY_SECONDS < JOB_SECONDS, 'ends well before the others');
+  assert.equal(jobs.filter((j) => j.once === true).length, 1);
 });
 
 test('demoJobs needs three nodes', () => {

@@ -2,25 +2,45 @@ import { jobState, submitJob, TERMINAL_STATES, type JobSpec, type Stack } from '
 
 /** How long each demo job runs before it ends by itself (its time limit is a bit longer). */
 export const JOB_SECONDS = 180;
+/** How long the CPU-only job that ends early runs: its report (energy, CO2e) appears within a minute. */
+export const EARLY_SECONDS = 30;
 
-const burn = `timeout ${JOB_SECONDS} nice -n 10 sh -c 'while :; do :; done'`;
+// `timeout` ends the burn with status 124; `|| true` makes that the job's planned end (COMPLETED, not FAILED).
+const burnFor = (seconds: number): string => `timeout ${seconds} nice -n 10 sh -c 'while :; do :; done' || true`;
+const burn = burnFor(JOB_SECONDS);
+
+/** One kind of demo job; `once`: submitted at the demo's start only, never topped up. */
+export interface DemoJob {
+  readonly kind: string;
+  readonly spec: JobSpec;
+  readonly once?: boolean;
+}
 
 /**
- * The demo's mixed workload on nodes [a, b, c], 2 CPUs each: a CPU-burning 2-task job filling a,
- * an uneven two-node job on b and c (task 0 burns, task 1 sleeps), and a sleeping job on c in the
- * preemptable partition. That leaves one idle CPU on b and one preemptable CPU on c, so a user's
- * own two-node job (batch, the higher tier) starts at once.
+ * The demo's mixed workload on nodes [a, b, c], 2 CPUs each: a balanced job (2 tasks burning both
+ * CPUs of a), an uneven two-node job on b and c (task 0 burns, task 1 sleeps), a sleeping job on c
+ * in the preemptable partition (scavenger, the lower tier, PreemptMode=REQUEUE), and once, at the
+ * start, a CPU-only job on b that ends after EARLY_SECONDS (its report comes while the rest run).
+ * After that one ends, b has an idle CPU and c a preemptable one, so a user's own two-node job
+ * (batch, the higher tier) starts by preempting the scavenger job. The stack's two ghost nodes
+ * (never started, in batch) are the down nodes.
  */
-export function demoJobs(
-  stack: Pick<Stack, 'nodes' | 'partitions'>,
-): { readonly kind: string; readonly spec: JobSpec }[] {
+export function demoJobs(stack: Pick<Stack, 'nodes' | 'partitions'>): DemoJob[] {
   const [a, b, c] = stack.nodes;
   if (!a || !b || !c) throw new Error(`the demo needs three nodes, stack.json lists ${stack.nodes.join(',')}`);
   const time = `${Math.ceil(JOB_SECONDS / 60) + 2}:00`;
   return [
     {
-      kind: 'cpu-burn',
-      spec: { name: 'demo-burn', nodes: 1, ntasks: 2, mem: '200M', time, nodelist: a, script: job(`srun ${burn}`) },
+      kind: 'balanced',
+      spec: {
+        name: 'demo-balanced',
+        nodes: 1,
+        ntasks: 2,
+        mem: '200M',
+        time,
+        nodelist: a,
+        script: job(`srun sh -c "${burn}"`),
+      },
     },
     {
       kind: 'uneven',
@@ -49,6 +69,19 @@ export function demoJobs(
         script: job(`srun sleep ${JOB_SECONDS}`),
       },
     },
+    {
+      kind: 'early',
+      once: true,
+      spec: {
+        name: 'demo-early',
+        nodes: 1,
+        ntasks: 1,
+        mem: '100M',
+        time: '2:00',
+        nodelist: b,
+        script: job(`srun sh -c "${burnFor(EARLY_SECONDS)}"`),
+      },
+    },
   ];
 }
 
@@ -63,14 +96,15 @@ export class Workload {
 
   constructor(
     private readonly stack: Stack,
-    private readonly jobs: ReturnType<typeof demoJobs>,
+    private readonly jobs: readonly DemoJob[],
     private readonly say: (line: string) => void,
   ) {}
 
-  /** Submits a job of every kind that has none alive (pending, running, requeued ...). */
+  /** Submits a job of every kind that has none alive (pending, running, requeued ...); a `once` kind only the first time. */
   async topUp(): Promise<void> {
-    for (const { kind, spec } of this.jobs) {
+    for (const { kind, spec, once } of this.jobs) {
       const id = this.current.get(kind);
+      if (once === true && id !== undefined) continue;
       const state = id === undefined ? undefined : await jobState(id, this.stack);
       if (id !== undefined && state !== undefined && !TERMINAL_STATES.includes(state)) continue;
       const next = await submitJob(spec, this.stack);

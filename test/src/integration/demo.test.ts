@@ -1,5 +1,7 @@
 // The README's first command, as a user runs it: `slurmscope demo` (what `npm run demo` starts)
-// comes up within 2 minutes and prints its ctld:, portal:, mail: and try: lines; pasting the try: line
+// comes up within 2 minutes and prints its ctld:, portal:, store:, mail: and try: lines (the store
+// answers PromQL with the agents' and ctld's series; availability shows the preemptable job and the
+// down ghost nodes); pasting the try: line
 // gives a shell where a user's own two-node job starts within a minute, ctld shows it, and
 // `slurmscope report` prints it after it ends, and a mail about it (it only slept) lands in the
 // mail: directory; Ctrl-C leaves no process and no cgroup folder.
@@ -13,6 +15,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '@slurmscope/common';
 import { CLI, fetchText, loadStack, promQuery, waitFor } from '../lib/index.js';
+import { checkAvailability, checkStore } from './demo-checks.js';
 
 const STACK_STOP = fileURLToPath(new URL('../../stack/stop', import.meta.url));
 const PORT_BASE = '37000';
@@ -126,6 +129,7 @@ test(
     assert.ok(ctld, `a ctld: http://HOST:PORT/ line in\n${out}`);
     const mail = /^mail: (\/\S+)$/.exec(line('mail: ') ?? '');
     assert.ok(mail && existsSync(mail[1]!), `a mail: DIR line naming a directory in\n${out}`);
+    assert.match(line('energy: ') ?? '', /^energy: SIMULATED RAPL .*rapl-sim/, `an energy: line in\n${out}`);
     const env = tryEnv(line('try: ')!);
     assert.ok(existsSync(env.SLURM_CONF!), 'SLURM_CONF names the demo cluster');
     assert.ok(existsSync(env.SLURMSCOPE_CONFIG!), 'SLURMSCOPE_CONFIG names ctld.yaml');
@@ -152,6 +156,11 @@ test(
       timeoutMs: 30_000,
       what: "slurmscope_partition_cpus on ctld's /metrics",
     });
+    // The store: line is the Prometheus-compatible endpoint the agents and ctld write to (for a Grafana).
+    const store = /^store: (http:\/\/127\.0\.0\.1:\d+)\/$/.exec(line('store: ') ?? '');
+    assert.ok(store, `a store: http://HOST:PORT/ line in\n${out}`);
+    await checkStore(store[1]!, PREFIX);
+    await checkAvailability(ctld[1]!);
     // The demo's Prometheus loads the admin alert rules and sees every demo agent up through ctld.
     const prometheus = loadStack(state).urls.prometheus;
     const rules = JSON.parse(await fetchText(`${prometheus}/api/v1/rules?type=alert`)) as {
@@ -240,6 +249,18 @@ test(
       report.findings.some((f) => f.kind === 'uneven_load' && f.raised_at !== undefined),
       `the report lists the live finding: ${JSON.stringify(report.findings)}`,
     );
+
+    // The demo's CPU-only job that ended early has its report too (long done by now).
+    const early = /^workload: early job (\d+)/m.exec(out)?.[1];
+    assert.ok(early, `a "workload: early job N" line in\n${out}`);
+    const earlyReport = JSON.parse(
+      (await runCommand('slurmscope', ['report', early, '--json'], { timeoutMs: 20_000, env })).stdout,
+    ) as { state: string; nodes: string[]; energy_joules: number | null; co2_grams: number | null };
+    const why = `the early job's report: ${JSON.stringify(earlyReport).slice(0, 1500)}`;
+    assert.equal(earlyReport.state, 'COMPLETED', why);
+    assert.equal(earlyReport.nodes.length, 1);
+    // Energy from the demo's simulated RAPL (the energy: line says so), and its CO2e.
+    assert.ok((earlyReport.energy_joules ?? 0) > 0 && (earlyReport.co2_grams ?? 0) > 0, why);
 
     // Ctrl-C: everything it started stops, and nothing of ours is left.
     demo.kill('SIGINT');
