@@ -41,6 +41,10 @@ test('the workload shows each feature: balanced, uneven two-node, preemptable, o
   assert.equal(byKind.get('sleep')?.spec.partition, 'scavenger');
   const early = byKind.get('early')!;
   assert.equal(early.once, true, 'submitted once: it must not hold a CPU for the rest of the demo');
+  const victim = byKind.get(early.preempts ?? '');
+  assert.equal(victim?.spec.partition, 'scavenger', 'the early job preempts the scavenger job');
+  assert.equal(early.spec.partition, undefined, 'from the default (batch, higher tier) partition');
+  assert.equal(early.spec.nodelist, victim.spec.nodelist, "on the scavenger job's node");
   assert.match(early.spec.script ?? '', new RegExp(`timeout ${EARLY_SECONDS} `));
   assert.ok(EARLY_SECONDS <= 45 && EARLY_SECONDS < JOB_SECONDS, 'ends well before the others');
   assert.equal(jobs.filter((j) => j.once === true).length, 1);

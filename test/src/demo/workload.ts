@@ -9,21 +9,24 @@ export const EARLY_SECONDS = 30;
 const burnFor = (seconds: number): string => `timeout ${seconds} nice -n 10 sh -c 'while :; do :; done' || true`;
 const burn = burnFor(JOB_SECONDS);
 
-/** One kind of demo job; `once`: submitted at the demo's start only, never topped up. */
+/** One kind of demo job. */
 export interface DemoJob {
   readonly kind: string;
   readonly spec: JobSpec;
+  /** Submitted once, never topped up. */
   readonly once?: boolean;
+  /** Submitted only once the job of this kind runs (it takes that job's CPU: preemption). */
+  readonly preempts?: string;
 }
 
 /**
  * The demo's mixed workload on nodes [a, b, c], 2 CPUs each: a balanced job (2 tasks burning both
  * CPUs of a), an uneven two-node job on b and c (task 0 burns, task 1 sleeps), a sleeping job on c
- * in the preemptable partition (scavenger, the lower tier, PreemptMode=REQUEUE), and once, at the
- * start, a CPU-only job on b that ends after EARLY_SECONDS (its report comes while the rest run).
- * After that one ends, b has an idle CPU and c a preemptable one, so a user's own two-node job
- * (batch, the higher tier) starts by preempting the scavenger job. The stack's two ghost nodes
- * (never started, in batch) are the down nodes.
+ * in the preemptable partition (scavenger, the lower tier, PreemptMode=REQUEUE), and once, as soon
+ * as that one runs, a CPU-only batch job on c that preempts it (Slurm requeues it) and ends after
+ * EARLY_SECONDS (its report comes while the rest run). b keeps an idle CPU and c a preemptable one,
+ * so a user's own two-node job (batch, the higher tier) starts at once or after the early job.
+ * The stack's two ghost nodes (never started, in batch) are the down nodes.
  */
 export function demoJobs(stack: Pick<Stack, 'nodes' | 'partitions'>): DemoJob[] {
   const [a, b, c] = stack.nodes;
@@ -72,13 +75,14 @@ export function demoJobs(stack: Pick<Stack, 'nodes' | 'partitions'>): DemoJob[] 
     {
       kind: 'early',
       once: true,
+      preempts: 'sleep',
       spec: {
         name: 'demo-early',
         nodes: 1,
         ntasks: 1,
         mem: '100M',
         time: '2:00',
-        nodelist: b,
+        nodelist: c,
         script: job(`srun sh -c "${burnFor(EARLY_SECONDS)}"`),
       },
     },
@@ -100,17 +104,25 @@ export class Workload {
     private readonly say: (line: string) => void,
   ) {}
 
-  /** Submits a job of every kind that has none alive (pending, running, requeued ...); a `once` kind only the first time. */
+  /**
+   * Submits a job of every kind that has none alive (pending, running, requeued ...); a `once` kind
+   * only the first time, a `preempts` kind only while its victim runs.
+   */
   async topUp(): Promise<void> {
-    for (const { kind, spec, once } of this.jobs) {
+    for (const { kind, spec, once, preempts } of this.jobs) {
       const id = this.current.get(kind);
       if (once === true && id !== undefined) continue;
       const state = id === undefined ? undefined : await jobState(id, this.stack);
       if (id !== undefined && state !== undefined && !TERMINAL_STATES.includes(state)) continue;
+      const victim = preempts === undefined ? undefined : this.current.get(preempts);
+      if (preempts !== undefined && (victim === undefined || (await jobState(victim, this.stack)) !== 'RUNNING')) {
+        continue;
+      }
       const next = await submitJob(spec, this.stack);
       this.current.set(kind, next);
       this.submitted.add(next);
-      this.say(`workload: ${kind} job ${next}${id === undefined ? '' : ` (after ${id} ${state ?? 'gone'})`}`);
+      const why = victim !== undefined ? ` (preempts ${preempts} job ${victim})` : '';
+      this.say(`workload: ${kind} job ${next}${id === undefined ? '' : ` (after ${id} ${state ?? 'gone'})`}${why}`);
     }
   }
 }

@@ -32,7 +32,8 @@ export async function checkAvailability(ctld: string): Promise<void> {
       const p = a.partitions.find((x) => x.partition === 'batch');
       return p !== undefined && p.cpus.preemptable > 0 ? p : undefined;
     },
-    { timeoutMs: 60_000, intervalMs: 1000, what: "preemptable CPUs in batch (the demo's scavenger job)" },
+    // Up to the early job's end and the scavenger job's restart after its preemption.
+    { timeoutMs: 150_000, intervalMs: 1000, what: "preemptable CPUs in batch (the demo's scavenger job)" },
   );
   assert.ok((batch.nodes.down ?? 0) >= 2, `the ghost nodes down in batch: ${JSON.stringify(batch.nodes)}`);
 }

@@ -1,7 +1,8 @@
 // The README's first command, as a user runs it: `slurmscope demo` (what `npm run demo` starts)
 // comes up within 2 minutes and prints its ctld:, portal:, store:, mail: and try: lines (the store
 // answers PromQL with the agents' and ctld's series; availability shows the preemptable job and the
-// down ghost nodes); pasting the try: line
+// down ghost nodes); its early CPU-only job preempts the scavenger job and gets a report with
+// (simulated) energy and CO2e; pasting the try: line
 // gives a shell where a user's own two-node job starts within a minute, ctld shows it, and
 // `slurmscope report` prints it after it ends, and a mail about it (it only slept) lands in the
 // mail: directory; Ctrl-C leaves no process and no cgroup folder.
@@ -159,8 +160,8 @@ test(
     // The store: line is the Prometheus-compatible endpoint the agents and ctld write to (for a Grafana).
     const store = /^store: (http:\/\/127\.0\.0\.1:\d+)\/$/.exec(line('store: ') ?? '');
     assert.ok(store, `a store: http://HOST:PORT/ line in\n${out}`);
-    await checkStore(store[1]!, PREFIX);
     await checkAvailability(ctld[1]!);
+    await checkStore(store[1]!, PREFIX);
     // The demo's Prometheus loads the admin alert rules and sees every demo agent up through ctld.
     const prometheus = loadStack(state).urls.prometheus;
     const rules = JSON.parse(await fetchText(`${prometheus}/api/v1/rules?type=alert`)) as {
@@ -261,6 +262,13 @@ test(
     assert.equal(earlyReport.nodes.length, 1);
     // Energy from the demo's simulated RAPL (the energy: line says so), and its CO2e.
     assert.ok((earlyReport.energy_joules ?? 0) > 0 && (earlyReport.co2_grams ?? 0) > 0, why);
+
+    // It was submitted once the scavenger job ran, on its node: Slurm preempted (requeued) that one.
+    const victim = /^workload: early job \d+ \(preempts sleep job (\d+)\)$/m.exec(out)?.[1];
+    assert.ok(victim, `a "workload: early job N (preempts sleep job M)" line in\n${out}`);
+    const sacct = ['-D', '-X', '-n', '-P', '-j', victim, '-o', 'State'];
+    const states = (await runCommand('sacct', sacct, { timeoutMs: 20_000, env })).stdout;
+    assert.match(states, /PREEMPTED/, `sacct -D states of the scavenger job ${victim}`);
 
     // Ctrl-C: everything it started stops, and nothing of ours is left.
     demo.kill('SIGINT');
