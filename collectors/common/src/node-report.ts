@@ -5,6 +5,11 @@ export const MAX_REPORT_JOBS = 4096;
 /** Most GPUs one job may list in a node report. */
 export const MAX_REPORT_GPUS = 64;
 
+/** Where a node's RAPL energy came from: the hardware, or the demo's simulated powercap tree. */
+export const RAPL_SOURCES = ['measured', 'simulated'] as const;
+/** One of {@link RAPL_SOURCES}. */
+export type RaplSource = (typeof RAPL_SOURCES)[number];
+
 /** A finite, non-negative number: a measured value or counter (JSON's 1e999 is Infinity). */
 const amount = (): z.ZodNumber => z.number().finite().nonnegative();
 
@@ -53,8 +58,16 @@ export const nodeReportSchema = z.object({
   timestampMs: z.number(),
   intervalMs: z.number(),
   cpus: z.number().int().nonnegative(),
-  /** Average power over the last interval by source; absent sources were not measured. */
-  power: z.object({ raplWatts: amount().optional(), gpuWatts: amount().optional() }),
+  /**
+   * Average power over the last interval by source; absent sources were not measured. `raplSource`
+   * says whether the RAPL zones were hardware ('measured') or the demo's stand-in ('simulated', a
+   * zone folder with a SIMULATED file); absent without RAPL. Any other value is a refused value.
+   */
+  power: z.object({
+    raplWatts: amount().optional(),
+    gpuWatts: amount().optional(),
+    raplSource: z.enum(RAPL_SOURCES).optional(),
+  }),
   jobs: z.array(reportJobSchema).max(MAX_REPORT_JOBS),
 });
 
@@ -101,6 +114,10 @@ function issuesOf(error: z.ZodError, prefix: ReadonlyArray<string | number>): No
   return error.issues.slice(0, 10).map((i) => ({
     path: [...prefix, ...i.path].join('.'),
     message: i.message,
-    badValue: i.code === 'not_finite' || ((i.code === 'too_small' || i.code === 'too_big') && i.type === 'number'),
+    // An unknown enum value (power.raplSource) is a refused value too, not a malformed body.
+    badValue:
+      i.code === 'not_finite' ||
+      i.code === 'invalid_enum_value' ||
+      ((i.code === 'too_small' || i.code === 'too_big') && i.type === 'number'),
   }));
 }

@@ -20,6 +20,8 @@ export function nodeReport(data: CycleData): NodeReport | undefined {
     power: {
       ...(data.raplWatts === undefined ? {} : { raplWatts: data.raplWatts }),
       ...(data.gpuWatts === undefined ? {} : { gpuWatts: data.gpuWatts }),
+      // Absent without RAPL; one simulated zone (the demo's stand-in) makes the node's energy simulated.
+      ...(data.rapl.length === 0 ? {} : { raplSource: data.rapl.some((z) => z.simulated) ? 'simulated' : 'measured' }),
     },
     jobs: data.readings.map((r) => {
       const acc = state.jobs[r.jobid];

@@ -203,3 +203,34 @@ describe('the node report', () => {
     assert.deepEqual(parseNodeReport(report).ok && parseNodeReport(report), { ok: true, report }, 'ctld accepts it');
   });
 });
+
+describe('the node report: where RAPL energy came from (power.raplSource)', () => {
+  const second = (root: string): ReturnType<Sampler['sample']>['report'] => {
+    const s = sampler(root);
+    s.sample(T0);
+    bump(root, PKG0, 50_000_000n);
+    return s.sample(T0 + 10_000).report;
+  };
+  test('the real powercap layout: measured', () => {
+    const report = second(copyNode());
+    assert.equal(report?.power.raplSource, 'measured');
+    assert.ok(report?.power.raplWatts !== undefined);
+  });
+  test('a zone folder with a SIMULATED file (the demo stand-in): simulated, and ctld accepts it', () => {
+    const root = copyNode();
+    writeFileSync(join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:0/SIMULATED'), 'demo\n');
+    const report = second(root);
+    assert.equal(report?.power.raplSource, 'simulated');
+    assert.ok(report?.jobs.find((j) => j.jobid === '42')?.energyJoules !== undefined);
+    assert.equal(parseNodeReport(report).ok, true);
+  });
+  test('no RAPL: no raplSource', () => {
+    const root = copyNode();
+    rmSync(join(root, 'sys/class/powercap'), { recursive: true, force: true });
+    const s = sampler(root);
+    s.sample(T0);
+    const report = s.sample(T0 + 10_000).report;
+    assert.ok(report !== undefined);
+    assert.deepEqual(report.power, {});
+  });
+});

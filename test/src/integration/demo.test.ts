@@ -256,12 +256,22 @@ test(
     assert.ok(early, `a "workload: early job N" line in\n${out}`);
     const earlyReport = JSON.parse(
       (await runCommand('slurmscope', ['report', early, '--json'], { timeoutMs: 20_000, env })).stdout,
-    ) as { state: string; nodes: string[]; energy_joules: number | null; co2_grams: number | null };
+    ) as {
+      state: string;
+      nodes: string[];
+      energy_joules: number | null;
+      co2_grams: number | null;
+      energy_source?: string | null;
+      co2: { note: string };
+    };
     const why = `the early job's report: ${JSON.stringify(earlyReport).slice(0, 1500)}`;
     assert.equal(earlyReport.state, 'COMPLETED', why);
     assert.equal(earlyReport.nodes.length, 1);
     // Energy from the demo's simulated RAPL (the energy: line says so), and its CO2e.
     assert.ok((earlyReport.energy_joules ?? 0) > 0 && (earlyReport.co2_grams ?? 0) > 0, why);
+    // The demo's RAPL is its stand-in: every report it produces says so.
+    assert.equal(earlyReport.energy_source, 'simulated', why);
+    assert.match(earlyReport.co2.note, /energy simulated by the demo's RAPL stand-in, not measured/, why);
 
     // It was submitted once the scavenger job ran, on its node: Slurm preempted (requeued) that one.
     const victim = /^workload: early job \d+ \(preempts sleep job (\d+)\)$/m.exec(out)?.[1];

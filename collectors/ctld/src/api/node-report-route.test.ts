@@ -150,3 +150,20 @@ test('POST /api/v1/node-reports: an 8 MB nested body is refused at once and the 
   assert.equal(status, 413, JSON.stringify(answer));
   assert.ok(performance.now() - t2 < 1500);
 });
+
+test('POST /api/v1/node-reports: power.raplSource measured or simulated is accepted; another value is a refused value', async (t) => {
+  const { base, store } = await harness(t, { agentToken: SECRET, trustedProxy: PROXY });
+  const bearer = { authorization: `Bearer ${SECRET}` };
+  for (const raplSource of ['measured', 'simulated'] as const) {
+    const [got] = await post(base, JSON.stringify(report('n1', { power: { raplWatts: 40, raplSource } })), bearer);
+    assert.equal(got, 200, raplSource);
+  }
+  const bad = JSON.stringify(report('n1', { power: { raplWatts: 40 } })).replace(
+    '"raplWatts":40',
+    '"raplWatts":40,"raplSource":"guessed"',
+  );
+  const [got, answer] = await post(base, bad, bearer);
+  assert.equal(got, 400);
+  assert.match(JSON.stringify(answer), /invalid node report at \\"power.raplSource\\"/);
+  assert.deepEqual(counts(store, 1), { bad_value: 1 });
+});

@@ -231,3 +231,44 @@ test('the live findings raised while the job ran are in its report; thresholds a
     "the partition's override switches the end-of-job rule off",
   );
 });
+
+test('energy_source: simulated when a node that gave energy ran the demo stand-in, measured, null without energy', () => {
+  const build = (reports: Parameters<JobTracker['observe']>[2]): ReturnType<typeof buildReport> => {
+    const tr = new JobTracker({
+      profilePoints: 10,
+      pue: 1,
+      nodeOverheadWatts: 0,
+      intensity: constantIntensity(300, 'lifecycle'),
+    });
+    const job = jobInfo({ jobid: '5', startTimeMs: T0 });
+    tr.observe(T0 + 30_000, [job], reports);
+    const t = tr.jobs.get('5');
+    assert.ok(t);
+    return buildReport({ cluster: 'c', job: t, nowMs: T0 + 60_000, co2 });
+  };
+  const withEnergy = reportJob({ jobid: '5', cpuSeconds: 1, energyJoules: 900 });
+  const noEnergy = reportJob({ jobid: '5', cpuSeconds: 1 });
+  const sim = { raplWatts: 30, raplSource: 'simulated' } as const;
+  const real = { raplWatts: 30, raplSource: 'measured' } as const;
+  const mixed = build([
+    nodeReport('n1', T0 + 30_000, [withEnergy], real),
+    nodeReport('n2', T0 + 30_000, [withEnergy], sim),
+  ]);
+  assert.equal(mixed.energy_source, 'simulated');
+  assert.equal(mixed.energy_joules, 1800);
+  assert.match(mixed.co2.note, /^energy simulated by the demo's RAPL stand-in, not measured; RAPL \+ GPU energy/);
+  // The simulated node gave this job no energy: the job's energy is all measured.
+  const measured = build([
+    nodeReport('n1', T0 + 30_000, [withEnergy], real),
+    nodeReport('n2', T0 + 30_000, [noEnergy], sim),
+  ]);
+  assert.equal(measured.energy_source, 'measured');
+  assert.doesNotMatch(measured.co2.note, /simulated/);
+  const none = build([nodeReport('n2', T0 + 30_000, [noEnergy], sim)]);
+  assert.equal(none.energy_joules, null);
+  assert.equal(none.energy_source, null);
+  assert.doesNotMatch(none.co2.note, /simulated/);
+  // After "nodes" in the file: the index rebuilds entries from the fields before it.
+  const keys = Object.keys(mixed);
+  assert.ok(keys.indexOf('energy_source') > keys.indexOf('nodes'));
+});

@@ -168,9 +168,16 @@ type HeadKey =
   | 'end_time'
   | 'elapsed_seconds';
 
-function energyOf(input: BuildInput): Pick<JobReport, 'energy_joules' | 'co2_grams' | 'energy' | 'co2'> {
+/** The co2 note's words on energy the demo simulated (test/src/demo/rapl-sim.ts). */
+export const SIMULATED_ENERGY_NOTE = "energy simulated by the demo's RAPL stand-in, not measured";
+
+function energyOf(
+  input: BuildInput,
+): Pick<JobReport, 'energy_joules' | 'co2_grams' | 'energy' | 'co2' | 'energy_source'> {
   const { job } = input;
   const energy = job.energyMeasured ? job.measuredJoules + job.overheadJoules : null;
+  const simulated = energy !== null && job.energySimulated === true;
+  const note = co2MethodNote(input.co2, job.fallbackUsed, input.co2.nodeOverheadWatts);
   return {
     energy_joules: energy,
     co2_grams: energy === null ? null : job.co2Grams,
@@ -185,8 +192,9 @@ function energyOf(input: BuildInput): Pick<JobReport, 'energy_joules' | 'co2_gra
       source: input.co2.source,
       fallback_used: job.fallbackUsed,
       intensity_g_per_kwh: energy === null || energy === 0 ? null : job.joulesTimesIntensity / energy,
-      note: co2MethodNote(input.co2, job.fallbackUsed, input.co2.nodeOverheadWatts),
+      note: simulated ? `${SIMULATED_ENERGY_NOTE}; ${note}` : note,
     },
+    energy_source: energy === null ? null : simulated ? 'simulated' : 'measured',
   };
 }
 

@@ -54,3 +54,16 @@ test('formatComparison: n/a for missing figures, no ratio against zero or text',
   assert.equal(formatBytes(1.5 * 1024 ** 3), '1.50 GiB');
   assert.equal(formatBytes(50 * 1024 ** 2), '50.0 MiB');
 });
+
+test('formatReportText: the energy line names its source; older reports without energy_source print none', () => {
+  const base = sampleReport({ jobid: '7', user: 'bob', endMs: T });
+  const line = (r: JobReport): string | undefined => /^ {2}energy {6}.*$/m.exec(formatReportText(r))?.[0];
+  assert.equal(
+    line({ ...base, energy_source: 'simulated' }),
+    '  energy      72000 J (0.0200 kWh), SIMULATED (demo RAPL stand-in)',
+  );
+  assert.equal(line({ ...base, energy_source: 'measured' }), '  energy      72000 J (0.0200 kWh), measured');
+  const older = { ...base };
+  delete (older as { energy_source?: unknown }).energy_source;
+  assert.equal(line(older), '  energy      72000 J (0.0200 kWh)');
+});

@@ -40,7 +40,13 @@ export function formatReportText(r: JobReport): string {
   }
   const kwh = r.energy.kwh;
   lines.push(
-    `  energy      ${num(r.energy_joules, 0, 'J')}${kwh === null ? '' : ` (${kwh.toFixed(4)} kWh)`}`,
+    `  energy      ${num(r.energy_joules, 0, 'J')}${kwh === null ? '' : ` (${kwh.toFixed(4)} kWh)`}` +
+      // energy_source: absent in older reports, null without energy.
+      (r.energy_joules === null || !r.energy_source
+        ? ''
+        : r.energy_source === 'simulated'
+          ? ', SIMULATED (demo RAPL stand-in)'
+          : ', measured'),
     `  CO2e        ${num(r.co2_grams, 2, 'g')}` +
       (r.co2.intensity_g_per_kwh === null ? '' : ` at ${r.co2.intensity_g_per_kwh.toFixed(0)} g/kWh, PUE ${r.co2.pue}`),
     `              ${r.co2.note}`,

@@ -27,6 +27,8 @@ export interface TrackedJob {
   overheadJoules: number;
   /** True once any node measured energy: the report's energy is then a number, else null. */
   energyMeasured: boolean;
+  /** True once a node whose report said `power.raplSource: 'simulated'` contributed energy (the demo's stand-in). */
+  energySimulated?: boolean;
   co2Grams: number;
   /** Σ joules × intensity, for the energy-weighted mean intensity. */
   joulesTimesIntensity: number;
@@ -151,7 +153,10 @@ export class JobTracker {
     const agg = aggs.get(t.info.jobid) ?? { cpu: [], mem: 0, gpu: [], t: r.timestampMs };
     aggs.set(t.info.jobid, agg);
     agg.t = Math.max(agg.t, r.timestampMs);
-    if (e.energyJoules !== undefined) this.addEnergy(t, n, { at: r.timestampMs, joules: e.energyJoules, seconds }, agg);
+    if (e.energyJoules !== undefined) {
+      this.addEnergy(t, n, { at: r.timestampMs, joules: e.energyJoules, seconds }, agg);
+      if (r.power.raplSource === 'simulated') t.energySimulated = true;
+    }
     n.cpus = e.cpus;
     n.cpuSeconds = e.cpuSeconds;
     n.gpuSeconds = e.gpuSeconds;

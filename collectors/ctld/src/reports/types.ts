@@ -119,6 +119,12 @@ export interface JobReport {
     readonly note: string;
   };
   readonly per_node: readonly NodeTotals[];
+  /**
+   * Where the energy came from: 'simulated' when any node that contributed energy ran the demo's
+   * RAPL stand-in, else 'measured'; null when energy_joules is null. After `nodes` (the index's
+   * 64 KiB head stays small); absent in reports written before it existed.
+   */
+  readonly energy_source?: 'measured' | 'simulated' | null;
   readonly profile: { readonly points: readonly ProfilePoint[] };
   readonly findings: readonly Finding[];
   /** The exact batch script; null when neither the agents nor slurmdbd had it. */

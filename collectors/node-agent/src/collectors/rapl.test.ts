@@ -45,7 +45,21 @@ describe('RAPL zones', () => {
       path: realpathSync(join(testdata('root-rapl-intel'), dramDir)),
       maxEnergyRangeUj: 65712999613,
       maxPowerUw: DEFAULT_RAPL_CEILING_UW,
+      simulated: false,
       energyUj: 25637716842,
+    });
+  });
+  test('a zone folder holding a SIMULATED file is simulated; the real layout beside it is not', () => {
+    withCopy('root-rapl-intel', (root) => {
+      const pkg1 = join(root, 'sys/devices/virtual/powercap/intel-rapl/intel-rapl:1');
+      writeFileSync(join(pkg1, 'SIMULATED'), 'demo\n');
+      const { zones, errors } = readRaplZones(root);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(
+        zones.filter((z) => z.simulated).map((z) => z.name),
+        ['package-1'],
+      );
+      assert.equal(zones.length, 8);
     });
   });
   test('AMD: packages and cores, no dram', () => {

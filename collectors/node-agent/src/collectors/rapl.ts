@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ParseError } from '@slurmscope/common';
 import { parseInteger } from '../parse/cgroup.js';
@@ -31,6 +31,8 @@ export interface RaplZoneInfo {
   readonly maxEnergyRangeUj: number;
   /** The most power the zone can plausibly draw, in µW: a counter step back is a wrap only below it (`raplPowerCeilingUw`). */
   readonly maxPowerUw: number;
+  /** True when the zone's folder holds a `SIMULATED` file: the demo's stand-in (test/src/demo/rapl-sim.ts), not hardware. */
+  readonly simulated: boolean;
 }
 
 /** One reading of a zone. */
@@ -46,6 +48,8 @@ export interface RaplReadings {
 }
 
 const RAPL_PREFIX = 'intel-rapl:';
+/** The file that marks a zone folder as simulated (the kernel never writes one). */
+export const SIMULATED_MARKER = 'SIMULATED';
 
 /** Finds every RAPL zone under `root` once (run at start; the set is fixed while the machine runs). */
 export function discoverRapl(root: string): { zones: RaplZoneInfo[]; errors: Error[] } {
@@ -95,6 +99,7 @@ function zoneInfo(path: string): RaplZoneInfo {
     path,
     maxEnergyRangeUj,
     maxPowerUw: raplPowerCeilingUw(path),
+    simulated: existsSync(join(path, SIMULATED_MARKER)),
   };
 }
 
