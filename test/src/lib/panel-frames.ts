@@ -1,6 +1,7 @@
 // Synthetic input frames of the three panels (the contract's field names), shared by the browser
 // tests and bench/grafana: small hand-made ones whose numbers the tests assert, and large seeded
 // ones (2,000 nodes; 500 jobs × up to 64 nodes) for the speed targets.
+import { NODE_STATES } from '@slurmscope/ctld';
 import type { FrameSpec } from './panel-host.js';
 
 /** A seeded pseudo-random generator (mulberry32): the same seed gives the same frames. */
@@ -75,19 +76,6 @@ export function availabilityFrame(rows: readonly AvailabilityRow[] = AVAILABILIT
     ],
   };
 }
-
-/** ctld's node states (the grid's colours). */
-export const NODE_STATES = [
-  'idle',
-  'mixed',
-  'allocated',
-  'down',
-  'drain',
-  'reserved',
-  'powered_down',
-  'planned',
-  'completing',
-] as const;
 
 /**
  * The grid frame of `count` nodes: c0001… in batch and scavenger, the last tenth g001… in gpu
